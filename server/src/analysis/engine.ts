@@ -1,0 +1,29 @@
+// Runs the registered analyzers over a file. Used by the language server and by the CLI alike.
+import type { Cancellation, Finding } from '../core/types';
+import { compareFindings } from '../core/findings';
+import type { ParsedFile } from '../yaml/parse';
+import { DEFAULT_SETTINGS, type AnalysisSettings, type FileAnalyzer } from './analyzer';
+import { syntaxAnalyzer } from './syntax';
+
+export const FILE_ANALYZERS: readonly FileAnalyzer[] = [syntaxAnalyzer];
+
+export interface AnalyzeOptions {
+  settings?: AnalysisSettings;
+  /** Run only these analyzers (by name). */
+  only?: ReadonlySet<string>;
+  analyzers?: readonly FileAnalyzer[];
+}
+
+/** Findings for one parsed file, sorted by position; undefined when cancelled. */
+export function analyzeParsed(uri: string, parsed: ParsedFile, token: Cancellation, opts: AnalyzeOptions = {}): Finding[] | undefined {
+  const settings = opts.settings ?? DEFAULT_SETTINGS;
+  if (!settings.enable) return [];
+  const out: Finding[] = [];
+  for (const a of opts.analyzers ?? FILE_ANALYZERS) {
+    if (token.isCancellationRequested) return undefined;
+    if (opts.only && !opts.only.has(a.name)) continue;
+    if (!a.enabled(settings)) continue;
+    out.push(...a.analyze({ uri, parsed, settings }, token));
+  }
+  return out.sort(compareFindings);
+}

@@ -1,0 +1,143 @@
+// The second driver of the core: `istio-workbench analyze|inject` for CI pipelines. No LSP here.
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { FILE_ANALYZERS, analyzeParsed } from './analysis/engine';
+import { collectYamlFiles } from './analysis/files';
+import { reaches } from './core/findings';
+import { NEVER_CANCELLED, isSeverity, type Finding, type Severity } from './core/types';
+import { VERSION } from './core/version';
+import { parseYaml, resourceLabel } from './yaml/parse';
+
+export interface FileFinding extends Finding {
+  file: string;
+}
+
+const USAGE = `Usage: istio-workbench <command> [options]
+
+Commands:
+  analyze [options] FILES_OR_DIRS...   Validate Kubernetes and Istio YAML ("-" reads stdin)
+    --format json|text                 Output format (default: text)
+    --failure-threshold Info|Warning|Error
+                                       Exit 1 when a finding reaches this level (default: Error)
+    --analyzers a.B,c.D                Run only these analyzers (${FILE_ANALYZERS.map((a) => a.name).join(', ')})
+
+Options:
+  -h, --help      Show this help
+  -v, --version   Print the version
+
+Exit status: 0 no finding reached the threshold, 1 one did, 2 usage or input error.`;
+
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readStdin: () => string;
+}
+
+class UsageError extends Error {}
+
+export function runCli(argv: string[], io: CliIO): number {
+  try {
+    return dispatch(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+      io.stderr(`istio-workbench: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function dispatch(argv: string[], io: CliIO): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    (command === undefined ? io.stderr : io.stdout)(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '-v' || command === '--version') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  if (command === 'analyze') return analyze(rest, io);
+  throw new UsageError(`unknown command "${command}"`);
+}
+
+function analyze(args: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      'failure-threshold': { type: 'string', default: 'Error' },
+      analyzers: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const format = values.format;
+  if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text, not "${format}"`);
+  const threshold = values['failure-threshold'];
+  if (!isSeverity(threshold)) throw new UsageError(`--failure-threshold must be Info, Warning or Error, not "${threshold}"`);
+  let only: Set<string> | undefined;
+  if (values.analyzers !== undefined) {
+    only = new Set(values.analyzers.split(',').map((s) => s.trim()).filter(Boolean));
+    const known = new Set(FILE_ANALYZERS.map((a) => a.name));
+    const unknown = [...only].filter((n) => !known.has(n));
+    if (unknown.length) throw new UsageError(`unknown analyzer(s): ${unknown.join(', ')}`);
+  }
+  if (positionals.length === 0) throw new UsageError('analyze needs at least one file or directory');
+
+  const fileInputs = positionals.filter((p) => p !== '-');
+  const files = collectYamlFiles(fileInputs);
+  if (!files.ok) {
+    io.stderr(`istio-workbench: ${files.error}\n`);
+    return 2;
+  }
+  const sources: { file: string; read: () => string }[] = [];
+  if (positionals.includes('-')) sources.push({ file: '<stdin>', read: io.readStdin });
+  for (const f of files.value) sources.push({ file: f, read: () => fs.readFileSync(f, 'utf8') });
+
+  const findings: FileFinding[] = [];
+  for (const { file, read } of sources) {
+    let text: string;
+    try {
+      text = read();
+    } catch (e) {
+      io.stderr(`istio-workbench: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+    const result = analyzeParsed(file, parseYaml(text), NEVER_CANCELLED, { only }) ?? [];
+    for (const f of result) findings.push({ file, ...f });
+  }
+
+  if (format === 'json') io.stdout(`${JSON.stringify(findings.map(toJson), null, 2)}\n`);
+  else io.stdout(formatText(findings, sources.length));
+  return findings.some((f) => reaches(f, threshold as Severity)) ? 1 : 0;
+}
+
+function toJson(f: FileFinding) {
+  return { file: f.file, range: f.range, severity: f.severity, code: f.code, message: f.message, source: f.source, resource: f.resource };
+}
+
+function formatText(findings: FileFinding[], fileCount: number): string {
+  const lines = findings.map((f) => {
+    const where = `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+    const res = f.resource ? ` (${resourceLabel(f.resource)})` : '';
+    return `${where}: ${f.severity} ${f.code}: ${f.message}${res}`;
+  });
+  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
+  lines.push(`${count('Error')} error(s), ${count('Warning')} warning(s), ${count('Info')} info in ${fileCount} file(s)`);
+  return `${lines.join('\n')}\n`;
+}
+
+if (require.main === module) {
+  const code = runCli(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    readStdin: () => fs.readFileSync(0, 'utf8'),
+  });
+  process.exitCode = code;
+}

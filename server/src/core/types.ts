@@ -1,0 +1,56 @@
+// Core types shared by every analysis module, the LSP layer and the CLI.
+// Pure: no vscode, no LSP imports. Positions are 0-based lines and UTF-16 characters (what LSP and JS strings use).
+
+export type Severity = 'Error' | 'Warning' | 'Info';
+
+export const SEVERITY_RANK: Record<Severity, number> = { Info: 0, Warning: 1, Error: 2 };
+
+export function isSeverity(s: string): s is Severity {
+  return s === 'Error' || s === 'Warning' || s === 'Info';
+}
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** The Kubernetes identity of the YAML document a finding belongs to. */
+export interface ResourceRef {
+  apiVersion: string | null;
+  kind: string | null;
+  namespace: string | null;
+  name: string | null;
+}
+
+export interface RelatedLocation {
+  uri: string;
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  range: Range;
+  severity: Severity;
+  /** Stable machine code: a YAML error code (e.g. BAD_INDENT) or an Istio message code (e.g. IST0101). */
+  code: string;
+  message: string;
+  /** Which part of the product found it: "yaml" for syntax, later "istio-workbench" etc. */
+  source: string;
+  resource: ResourceRef | null;
+  related?: RelatedLocation[];
+}
+
+/** Structural subset of LSP's CancellationToken, so core code can be cancelled without importing LSP. */
+export interface Cancellation {
+  readonly isCancellationRequested: boolean;
+}
+
+export const NEVER_CANCELLED: Cancellation = { isCancellationRequested: false };
+
+/** Expected failures are values (see vscode-kubernetes-tools' Errorable). */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -1,0 +1,55 @@
+// Language server entry: only wiring. Runs over IPC (started by the extension) or stdio (`node dist/server.js --stdio`).
+import { createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { VERSION } from './core/version';
+import { DiagnosticsHandler } from './lsp/diagnostics';
+import { DocumentResourcesHandler } from './lsp/resources';
+import { SettingsStore } from './lsp/settings';
+import { DocumentSymbolHandler } from './lsp/symbols';
+import { ParseCache } from './yaml/cache';
+
+const connection = createConnection(ProposedFeatures.all);
+// Never write to stdout: in stdio mode it is the protocol channel.
+console.log = (...a: unknown[]) => connection.console.log(a.map(String).join(' '));
+console.info = (...a: unknown[]) => connection.console.info(a.map(String).join(' '));
+console.warn = (...a: unknown[]) => connection.console.warn(a.map(String).join(' '));
+console.error = (...a: unknown[]) => connection.console.error(a.map(String).join(' '));
+process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e.message}`));
+process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`));
+
+const documents = new TextDocuments(TextDocument);
+const cache = new ParseCache();
+let diagnostics: DiagnosticsHandler | undefined;
+let settings: SettingsStore | undefined;
+
+connection.onInitialize((params): InitializeResult => {
+  const caps = params.capabilities;
+  const pull = !!caps.textDocument?.diagnostic;
+  dynamicConfig = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+  settings = new SettingsStore(connection, !!caps.workspace?.configuration);
+  diagnostics = new DiagnosticsHandler(connection, documents, cache, settings, pull);
+  diagnostics.registerHandlers();
+  new DocumentSymbolHandler(connection, documents, cache).registerHandlers();
+  new DocumentResourcesHandler(connection, documents, cache).registerHandlers();
+  return {
+    serverInfo: { name: 'istio-workbench', version: VERSION },
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      documentSymbolProvider: { label: 'Istio Workbench' },
+      ...(pull ? { diagnosticProvider: { identifier: 'istio-workbench', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+    },
+  };
+});
+
+let dynamicConfig = false;
+connection.onInitialized(() => {
+  if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+});
+
+connection.onDidChangeConfiguration(() => {
+  settings?.clear();
+  diagnostics?.refreshAll();
+});
+
+documents.listen(connection);
+connection.listen();
