@@ -1,5 +1,5 @@
 // YAML model: every document of a file, with offsets on every node. Never throws.
-import { Composer, Document, isMap, isScalar, LineCounter, Parser, type Node } from 'yaml';
+import { Composer, Document, isMap, isScalar, LineCounter, Parser, type CST, type Node } from 'yaml';
 import type { Position, Range, ResourceRef, Severity } from '../core/types';
 
 export interface YamlProblem {
@@ -31,6 +31,11 @@ export interface ParsedFile {
   rangeOf(start: number, end: number): Range;
 }
 
+/** Deeper collections than this are not composed: the composer recurses, and no Kubernetes object nests this deep. */
+export const MAX_NESTING = 200;
+/** At most this many problems per file; the rest are summarised in one. */
+export const MAX_PROBLEMS = 100;
+
 export function parseYaml(text: string): ParsedFile {
   const lineCounter = new LineCounter();
   const docs: ParsedDocument[] = [];
@@ -38,9 +43,31 @@ export function parseYaml(text: string): ParsedFile {
   try {
     const parser = new Parser(lineCounter.addNewLine);
     const composer = new Composer({ keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, strict: true });
+    // The CST parser is iterative; guard the recursive composer against hostile nesting before composing.
+    const tooDeep = new Map<number, number>();
+    let docNo = 0;
+    const tokens = [...parser.parse(text)].map((tok) => {
+      if (tok.type !== 'document') return tok;
+      const at = deepestOffset(tok);
+      const n = docNo++;
+      if (at === undefined) return tok;
+      tooDeep.set(n, at);
+      return { ...tok, value: undefined, end: [] } as CST.Document;
+    });
     let index = 0;
-    for (const doc of composer.compose(parser.parse(text), true, text.length)) {
-      const [start, , end] = doc.range ?? [0, 0, text.length];
+    for (const doc of composer.compose(tokens, true, text.length)) {
+      const deep = tooDeep.get(index);
+      if (deep !== undefined) {
+        problems.push({
+          start: deep, end: Math.min(deep + 1, text.length), severity: 'Error', code: 'NESTING_TOO_DEEP', docIndex: index,
+          message: `Collections are nested more than ${MAX_NESTING} levels deep here; this document is not analyzed.`,
+        });
+      }
+      // The document starts at its content (after any "---" marker) and ends at its last non-blank character.
+      const contentStart = doc.contents?.range?.[0];
+      const start = contentStart ?? doc.range[0];
+      let end = doc.range[2];
+      while (end > start && /\s/.test(text[end - 1])) end--;
       docs.push({ index, doc, start, end, resource: resourceOf(doc) });
       for (const e of doc.errors) problems.push(problem(e, 'Error', index, text.length));
       for (const w of doc.warnings) problems.push(problem(w, 'Warning', index, text.length));
@@ -53,6 +80,7 @@ export function parseYaml(text: string): ParsedFile {
       message: `The YAML parser failed on this file: ${e instanceof Error ? e.message : String(e)}`,
     });
   }
+  capProblems(problems);
   const positionAt = (offset: number): Position => {
     const clamped = Math.max(0, Math.min(offset, text.length));
     const { line, col } = lineCounter.linePos(clamped);
@@ -62,6 +90,40 @@ export function parseYaml(text: string): ParsedFile {
     text, docs, problems, positionAt,
     rangeOf: (start, end) => ({ start: positionAt(start), end: positionAt(Math.max(start, end)) }),
   };
+}
+
+/** Offset of the first collection nested deeper than MAX_NESTING, found without recursion. */
+function deepestOffset(doc: CST.Document): number | undefined {
+  const stack: { tok: CST.Token | undefined; depth: number }[] = [{ tok: doc.value, depth: 0 }];
+  while (stack.length) {
+    const { tok, depth } = stack.pop()!;
+    if (!tok) continue;
+    if (tok.type === 'block-map' || tok.type === 'block-seq' || tok.type === 'flow-collection') {
+      if (depth + 1 > MAX_NESTING) return tok.offset;
+      for (const it of tok.items) {
+        const item = it as { key?: CST.Token | null; value?: CST.Token };
+        if (item.key) stack.push({ tok: item.key, depth: depth + 1 });
+        if (item.value) stack.push({ tok: item.value, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Drops exact duplicates and keeps the first MAX_PROBLEMS, then one summary. */
+function capProblems(problems: YamlProblem[]): void {
+  const seen = new Set<string>();
+  const unique = problems.filter((p) => {
+    const k = `${p.start}:${p.end}:${p.code}:${p.message}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+  const extra = unique.length - MAX_PROBLEMS;
+  problems.length = 0;
+  problems.push(...unique.slice(0, MAX_PROBLEMS));
+  if (extra > 0) {
+    const last = problems[problems.length - 1];
+    problems.push({ ...last, severity: 'Error', code: 'TOO_MANY_PROBLEMS', message: `${extra} more YAML problem(s) in this file are not shown.` });
+  }
 }
 
 function problem(e: { pos: [number, number]; code: string; message: string }, severity: Severity, docIndex: number, len: number): YamlProblem {

@@ -1,0 +1,96 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../../server/src/cli';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.join(ROOT, 'dist/cli.js');
+const SEED = path.join(ROOT, 'test/demo-workspace/hyperledger');
+
+function tmpdir(files: Record<string, string>): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'iwb-cli-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(d, name)), { recursive: true });
+    fs.writeFileSync(path.join(d, name), text);
+  }
+  return d;
+}
+
+function run(args: string[], stdin = '') {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), readStdin: () => stdin });
+  return { code, stdout, stderr };
+}
+
+const BROKEN = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports:\n  - port: 80\n   name: http\n';
+
+test('analyze --format json prints the documented shape and exits 1 on an error', () => {
+  const d = tmpdir({ 'broken.yaml': BROKEN, 'ok.yml': 'a: 1\n', 'notes.txt': 'a: [' });
+  const r = run(['analyze', '--format', 'json', d]);
+  assert.equal(r.code, 1, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.length, 1);
+  assert.deepEqual(Object.keys(out[0]).sort(), ['code', 'file', 'message', 'range', 'resource', 'severity', 'source']);
+  assert.equal(out[0].file, path.join(d, 'broken.yaml'));
+  assert.deepEqual(out[0].range.start, { line: 8, character: 0 });
+  assert.equal(out[0].severity, 'Error');
+  assert.equal(out[0].source, 'yaml');
+  assert.deepEqual(out[0].resource, { apiVersion: 'v1', kind: 'Service', namespace: 'shop', name: 'web' });
+});
+
+test('clean input exits 0 with an empty JSON array; the seed examples are valid YAML', () => {
+  const r = run(['analyze', '--format', 'json', SEED]);
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(JSON.parse(r.stdout), []);
+});
+
+test('text format is file:line:col with 1-based positions and a summary', () => {
+  const d = tmpdir({ 'b.yaml': BROKEN });
+  const r = run(['analyze', path.join(d, 'b.yaml')]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, new RegExp(`^${path.join(d, 'b.yaml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:9:1: Error MISSING_CHAR: .+ \\(Service shop/web\\)$`, 'm'));
+  assert.match(r.stdout, /^1 error\(s\), 0 warning\(s\), 0 info in 1 file\(s\)$/m);
+});
+
+test('failure threshold decides the exit status', () => {
+  const d = tmpdir({ 'w.yaml': 'a: !unknown x\n' }); // unresolved tag: a warning, not an error
+  const j = JSON.parse(run(['analyze', '--format', 'json', d]).stdout);
+  assert.equal(j[0].severity, 'Warning');
+  assert.equal(run(['analyze', d]).code, 0);
+  assert.equal(run(['analyze', '--failure-threshold', 'Warning', d]).code, 1);
+  assert.equal(run(['analyze', '--failure-threshold', 'Info', d]).code, 1);
+});
+
+test('stdin is read with "-"', () => {
+  const r = run(['analyze', '--format', 'json', '-'], 'a: [1\n');
+  assert.equal(r.code, 1);
+  assert.equal(JSON.parse(r.stdout)[0].file, '<stdin>');
+});
+
+test('usage errors exit 2 with a message', () => {
+  for (const args of [[], ['frobnicate'], ['analyze'], ['analyze', '--format', 'xml', '.'], ['analyze', '--failure-threshold', 'Fatal', '.'],
+    ['analyze', '--nope', '.'], ['analyze', '--analyzers', 'no.Such', '.']]) {
+    const r = run(args);
+    assert.equal(r.code, 2, `args ${JSON.stringify(args)}`);
+    assert.match(r.stderr, /Usage: istio-workbench/);
+  }
+  const missing = run(['analyze', '/definitely/not/here.yaml']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no such file or directory: \/definitely\/not\/here.yaml/);
+});
+
+test('the bundled dist/cli.js runs as a program with the same exit codes', () => {
+  const d = tmpdir({ 'broken.yaml': BROKEN });
+  const bad = spawnSync(process.execPath, [CLI, 'analyze', '--format', 'json', path.join(d, 'broken.yaml')], { encoding: 'utf8' });
+  assert.equal(bad.status, 1, bad.stderr);
+  assert.equal(JSON.parse(bad.stdout)[0].code, 'MISSING_CHAR');
+  const ok = spawnSync(process.execPath, [CLI, 'analyze', SEED], { encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(fs.readFileSync(CLI, 'utf8'), /^#!\/usr\/bin\/env node/);
+  const usage = spawnSync(process.execPath, [CLI], { encoding: 'utf8' });
+  assert.equal(usage.status, 2);
+});
