@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Playwright checks of the real workbench (code-server) with the PACKAGED extension installed from the .vsix.
+// usage: node test/e2e/ui.js [path/to/x.vsix]   Screenshots: test-results/e2e/ (failures: *-FAILED.png).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { startCodeServer, launchBrowser } = require('../harness/cs');
+const { ROOT, DEMO, KUBECONFIG, brokenSeed } = require('./fixtures');
+
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const VSIX = path.resolve(process.argv[2] || path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`));
+const SHOTS = path.join(ROOT, 'test-results/e2e');
+const README_SHOT = process.env.README_SHOT; // set to media/readme/screenshot.png to refresh the README picture
+
+let page;
+let failed = 0;
+let passed = 0;
+const check = async (name, fn) => {
+  const t0 = Date.now();
+  try {
+    const note = await fn();
+    passed++;
+    console.log(`  ok   ${name} (${Date.now() - t0} ms)${note ? `: ${note}` : ''}`);
+  } catch (e) {
+    failed++;
+    console.log(`  FAIL ${name}: ${String(e.message).split('\n')[0]}`);
+    await page?.screenshot({ path: path.join(SHOTS, `${name.replace(/\W+/g, '-')}-FAILED.png`) }).catch(() => {});
+  }
+};
+const row = (list, text) => page.locator(`${list} .monaco-list-row`, { hasText: text }).first();
+const shot = (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+async function palette(label) {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill(`>${label}`);
+  await row('.quick-input-list', label).waitFor();
+  await page.keyboard.press('Enter');
+}
+
+(async () => {
+  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} not found: run npm run package`);
+  fs.rmSync(SHOTS, { recursive: true, force: true });
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const broken = brokenSeed();
+  const t0 = Date.now();
+  const cs = await startCodeServer({ vsix: [VSIX], workspace: DEMO, files: { [broken.name]: broken.text }, env: { KUBECONFIG } });
+  const browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(30000);
+  const editor = page.locator('.monaco-editor').first();
+  try {
+    await check('workbench loads the demo workspace', async () => {
+      await page.goto(cs.folderUrl);
+      await row('.explorer-folders-view', 'hyperledger').waitFor({ timeout: 90000 });
+      await row('.explorer-folders-view', 'bookinfo').waitFor();
+    });
+    await check('the broken seed file opens', async () => {
+      await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').fill('vp0-broken.yaml');
+      await row('.quick-input-list', 'vp0-broken.yaml').waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab.active', { hasText: 'vp0-broken.yaml' }).waitFor();
+    });
+    await check('the syntax error is read from the Problems panel', async () => {
+      await editor.locator('.squiggly-error').first().waitFor({ timeout: 60000 });
+      await palette('View: Focus Problems');
+      const problem = row('.markers-panel', 'Nested mappings are not allowed in compact mappings');
+      await problem.waitFor();
+      const text = (await problem.innerText()).replace(/\s+/g, ' ').trim();
+      const where = `[Ln ${broken.line}, Col ${broken.column}]`;
+      if (!text.includes(where)) throw new Error(`expected ${where} in "${text}"`);
+      if (!/yaml\W*BLOCK_AS_IMPLICIT_KEY/.test(text)) throw new Error(`expected the source and code in "${text}"`);
+      const status = await page.locator('#status\\.problems').getAttribute('aria-label');
+      if (!/Errors?: 1\b/.test(status)) throw new Error(`status bar says "${status}"`);
+      await shot('1-problems');
+      return `"${text}"`;
+    });
+    await check('the Istio view container shows the no-cluster state', async () => {
+      await page.locator('.activitybar [aria-label^="Istio"]').first().click();
+      const mesh = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Mesh' }) });
+      await mesh.getByText('No cluster connected.').waitFor();
+      await mesh.getByRole('button', { name: 'Choose a Context' }).waitFor();
+      await page.locator('.pane-header', { hasText: 'Route Tables' }).waitFor();
+      await shot('2-istio-view');
+    });
+    await check('choosing a context from the kubeconfig fills the Mesh tree', async () => {
+      await page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Mesh' }) }).getByRole('button', { name: 'Choose a Context' }).click();
+      await row('.quick-input-list', 'staging').waitFor();
+      await row('.quick-input-list', 'kind-mesh').click();
+      const ctxRow = row('.pane-body', 'kind-mesh');
+      await ctxRow.waitFor();
+      const text = (await ctxRow.innerText()).replace(/\s+/g, ' ');
+      if (!text.includes('https://127.0.0.1:6443')) throw new Error(`context row says "${text}"`);
+      await row('.pane-body', 'Not connected').waitFor();
+      await shot('3-context');
+      if (README_SHOT) {
+        await page.keyboard.press('Control+P');
+        await page.locator('.quick-input-widget input').fill('vp0-broken.yaml');
+        await row('.quick-input-list', 'vp0-broken.yaml').waitFor();
+        await page.keyboard.press('Enter');
+        await page.waitForTimeout(1000);
+        await page.screenshot({ path: path.resolve(ROOT, README_SHOT) });
+      }
+    });
+  } finally {
+    await browser.close();
+    const activation = cs.exthostLog().split('\n').find((l) => /_doActivateExtension istio-workbench\.istio-workbench/.test(l));
+    console.log(`  exthost log: ${activation ? activation.trim() : 'NO ACTIVATION OF istio-workbench.istio-workbench FOUND'}`);
+    if (!activation) failed++;
+    await cs.stop();
+  }
+  console.log(`UI checks: ${passed} passed, ${failed} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s (vsix ${path.basename(VSIX)})`);
+  process.exit(failed ? 1 : 0);
+})().catch((e) => { console.error(e); process.exit(2); });

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// `npm start`: opens the product in real VS Code (code-server on 127.0.0.1, no auth: loopback only) on the
+// demo workspace, with the freshly packaged .vsix installed. PORT=8080 picks the port; Ctrl+C stops it.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { startCodeServer } = require('./cs');
+
+const ROOT = path.resolve(__dirname, '../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const vsix = path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
+
+(async () => {
+  const cs = await startCodeServer({
+    vsix: [vsix],
+    workspace: path.join(ROOT, 'test/demo-workspace'),
+    port: process.env.PORT ? Number(process.env.PORT) : undefined,
+    env: process.env.KUBECONFIG ? {} : { KUBECONFIG: path.join(ROOT, 'test/fixtures/kubeconfig.yaml') },
+  });
+  console.log(`\nIstio Workbench demo is running in code-server ${'(VS Code in the browser)'}:\n\n  ${cs.folderUrl}\n`);
+  console.log(`Workspace (a scratch copy of test/demo-workspace): ${cs.dirs.ws}`);
+  console.log('Press Ctrl+C to stop.');
+  if (process.env.DEMO_EXIT_AFTER_READY) { await cs.stop(); return; }
+  await new Promise((resolve) => cs.proc.once('exit', resolve));
+  console.log('code-server exited');
+})().catch((e) => { console.error(e.message); process.exit(1); });

@@ -1,0 +1,129 @@
+// Extension-host tests: real VS Code API, real language server, the demo workspace.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { IstioWorkbenchApi } from '../../src/extension';
+
+const EXT_ID = 'istio-workbench.istio-workbench';
+
+async function waitFor<T>(what: string, fn: () => T | undefined | Thenable<T | undefined>, timeoutMs = 20000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function wsFile(rel: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, rel);
+}
+
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'yaml');
+
+suite('Istio Workbench in the extension host', () => {
+  let api: IstioWorkbenchApi;
+  const brokenRel = process.env.IWB_BROKEN_FILE ?? 'hyperledger/vp0-broken.yaml';
+  const brokenLine = Number(process.env.IWB_BROKEN_LINE ?? '6');
+
+  suiteSetup(async () => {
+    const doc = await vscode.workspace.openTextDocument(wsFile('hyperledger/vp0.yaml'));
+    await vscode.window.showTextDocument(doc);
+    const ext = vscode.extensions.getExtension<IstioWorkbenchApi>(EXT_ID);
+    assert.ok(ext, `${EXT_ID} is installed`);
+    api = await waitFor('activation', async () => (ext.isActive ? ext.exports : undefined));
+    await waitFor('the language server', () => api.ctx.client?.isRunning() || undefined);
+  });
+
+  test('activates on a YAML file and starts its language server', () => {
+    assert.equal(api.ctx.client?.initializeResult?.serverInfo?.name, 'istio-workbench');
+  });
+
+  test('a YAML syntax error in a seed file becomes an exact diagnostic', async () => {
+    const uri = wsFile(brokenRel);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const diags = await waitFor('syntax diagnostics', () => (ours(uri).length ? ours(uri) : undefined));
+    assert.equal(diags.length, 1);
+    const d = diags[0];
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(d.code, 'BLOCK_AS_IMPLICIT_KEY');
+    assert.equal(d.range.start.line, brokenLine - 1);
+    assert.equal(doc.lineAt(d.range.start.line).text.slice(d.range.start.character), 'vp0: broken');
+  });
+
+  test('fixing the error clears the diagnostic; breaking it again brings it back', async () => {
+    const uri = wsFile(brokenRel);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const line = doc.lineAt(brokenLine - 1);
+    const fix = new vscode.WorkspaceEdit();
+    fix.replace(uri, line.range, '  name: vp0');
+    assert.ok(await vscode.workspace.applyEdit(fix));
+    await waitFor('diagnostics to clear', () => ours(uri).length === 0 || undefined);
+    const undo = new vscode.WorkspaceEdit();
+    undo.replace(uri, doc.lineAt(brokenLine - 1).range, '  name: vp0: broken');
+    assert.ok(await vscode.workspace.applyEdit(undo));
+    await waitFor('diagnostics to return', () => ours(uri).length === 1 || undefined);
+  });
+
+  test('settings are read per resource: validation.enable=false silences the folder', async () => {
+    const uri = wsFile(brokenRel);
+    await waitFor('the error', () => ours(uri).length === 1 || undefined);
+    const cfg = vscode.workspace.getConfiguration('istioWorkbench', uri);
+    await cfg.update('validation.enable', false, vscode.ConfigurationTarget.WorkspaceFolder);
+    try {
+      await waitFor('diagnostics off', () => ours(uri).length === 0 || undefined);
+    } finally {
+      await cfg.update('validation.enable', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+    await waitFor('diagnostics back on', () => ours(uri).length === 1 || undefined);
+  });
+
+  test('the outline lists the resources of a multi-document file', async () => {
+    const uri = wsFile('hyperledger/vp0.yaml');
+    const symbols = await waitFor('symbols', () =>
+      vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri));
+    assert.deepEqual(symbols.map((s) => s.name), ['Service vp0', 'Deployment vp0']);
+  });
+
+  test('every contributed command is registered', async () => {
+    const all = new Set(await vscode.commands.getCommands(true));
+    const contributed = (vscode.extensions.getExtension(EXT_ID)!.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    assert.ok(contributed.length >= 4);
+    assert.deepEqual(contributed.filter((c) => !all.has(c)), []);
+  });
+
+  test('mesh tree: nothing until a context is chosen, then the context from the kubeconfig', async () => {
+    const cfg = vscode.workspace.getConfiguration('istioWorkbench');
+    assert.equal(cfg.get('context'), '');
+    assert.deepEqual(api.ctx.meshTree.getChildren(), []);
+    await cfg.update('context', 'kind-mesh', vscode.ConfigurationTarget.Workspace);
+    try {
+      const roots = api.ctx.meshTree.getChildren();
+      assert.equal(roots.length, 1);
+      const item = api.ctx.meshTree.getTreeItem(roots[0]);
+      assert.equal(item.label, 'kind-mesh');
+      assert.equal(item.description, 'https://127.0.0.1:6443');
+      const children = api.ctx.meshTree.getChildren(roots[0]);
+      assert.equal(api.ctx.meshTree.getTreeItem(children[0]).label, 'Not connected');
+      await cfg.update('context', 'no-such-context', vscode.ConfigurationTarget.Workspace);
+      const missing = api.ctx.meshTree.getChildren();
+      assert.equal(api.ctx.meshTree.getTreeItem(missing[0]).label, 'Context "no-such-context" not found');
+    } finally {
+      await cfg.update('context', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  test('restarting the language server keeps diagnostics working', async () => {
+    await vscode.commands.executeCommand('istioWorkbench.restartServer');
+    await waitFor('the restarted server', () => api.ctx.client?.isRunning() || undefined);
+    const uri = wsFile('hyperledger/restart-check.yaml');
+    const edit = new vscode.WorkspaceEdit();
+    edit.createFile(uri, { overwrite: true, contents: new TextEncoder().encode('a: [1\n') });
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await waitFor('a diagnostic from the new server', () => ours(uri).length > 0 || undefined);
+  });
+});
