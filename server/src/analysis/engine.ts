@@ -3,9 +3,9 @@ import type { Cancellation, Finding } from '../core/types';
 import { compareFindings } from '../core/findings';
 import type { ParsedFile } from '../yaml/parse';
 import { DEFAULT_SETTINGS, type AnalysisSettings, type FileAnalyzer } from './analyzer';
-import { syntaxAnalyzer } from './syntax';
+import { FILE_ANALYZERS } from './registry';
 
-export const FILE_ANALYZERS: readonly FileAnalyzer[] = [syntaxAnalyzer];
+export { FILE_ANALYZERS };
 
 export interface AnalyzeOptions {
   settings?: AnalysisSettings;

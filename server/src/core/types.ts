@@ -33,6 +33,20 @@ export interface RelatedLocation {
   message: string;
 }
 
+/** A text replacement in the file the finding belongs to (positions as in Range). */
+export interface TextEditSpec {
+  range: Range;
+  newText: string;
+}
+
+/** A fix the editor can offer as a quick fix. Edits must be minimal: keep comments, formatting and other documents. */
+export interface Fix {
+  title: string;
+  edits: TextEditSpec[];
+  /** The one obvious fix (VS Code applies it with "Auto Fix"). */
+  preferred?: boolean;
+}
+
 export interface Finding {
   range: Range;
   severity: Severity;
@@ -43,6 +57,7 @@ export interface Finding {
   source: string;
   resource: ResourceRef | null;
   related?: RelatedLocation[];
+  fixes?: Fix[];
 }
 
 /** Structural subset of LSP's CancellationToken, so core code can be cancelled without importing LSP. */
