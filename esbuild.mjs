@@ -1,6 +1,7 @@
 // Bundles the extension, the language server and the CLI (and later the webview) with source maps.
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const watch = process.argv.includes('--watch');
@@ -23,6 +24,13 @@ const builds = [
   { ...common, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+// TextMate grammars: YAML source in syntaxes/ -> JSON in dist/syntaxes/.
+mkdirSync('dist/syntaxes', { recursive: true });
+for (const f of readdirSync('syntaxes').filter((n) => n.endsWith('.tmLanguage.yaml'))) {
+  const grammar = parseYaml(readFileSync(`syntaxes/${f}`, 'utf8'));
+  writeFileSync(`dist/syntaxes/${f.replace(/\.yaml$/, '.json')}`, JSON.stringify(grammar));
+}
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
