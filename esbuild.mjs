@@ -2,6 +2,7 @@
 import * as esbuild from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { buildSchemas } from './server/schemas/build-schemas.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const watch = process.argv.includes('--watch');
@@ -31,6 +32,9 @@ for (const f of readdirSync('syntaxes').filter((n) => n.endsWith('.tmLanguage.ya
   const grammar = parseYaml(readFileSync(`syntaxes/${f}`, 'utf8'));
   writeFileSync(`dist/syntaxes/${f.replace(/\.yaml$/, '.json')}`, JSON.stringify(grammar));
 }
+
+// Schemas: upstream OpenAPI/CRDs in server/schemas/upstream -> compact per group/version files in dist/schemas/.
+buildSchemas();
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

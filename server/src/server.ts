@@ -1,12 +1,15 @@
 // Language server entry: only wiring. Runs over IPC (started by the extension) or stdio (`node dist/server.js --stdio`).
-import { createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from './core/version';
+import { CodeActionHandler } from './lsp/codeActions';
+import { SchemaAssistHandler } from './lsp/completion';
 import { DiagnosticsHandler } from './lsp/diagnostics';
 import { DocumentResourcesHandler } from './lsp/resources';
 import { SettingsStore } from './lsp/settings';
 import { DocumentSymbolHandler } from './lsp/symbols';
 import { ParseCache } from './yaml/cache';
+import { defaultSchemaDir, SchemaStore } from './schema';
 
 const connection = createConnection(ProposedFeatures.all);
 // Never write to stdout: in stdio mode it is the protocol channel.
@@ -31,11 +34,17 @@ connection.onInitialize((params): InitializeResult => {
   diagnostics.registerHandlers();
   new DocumentSymbolHandler(connection, documents, cache).registerHandlers();
   new DocumentResourcesHandler(connection, documents, cache).registerHandlers();
+  new CodeActionHandler(connection, documents, cache, settings).registerHandlers();
+  const schemaDir = defaultSchemaDir(__dirname);
+  new SchemaAssistHandler(connection, documents, cache, schemaDir ? new SchemaStore(schemaDir) : undefined).registerHandlers();
   return {
     serverInfo: { name: 'istio-workbench', version: VERSION },
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       documentSymbolProvider: { label: 'Istio Workbench' },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      completionProvider: { triggerCharacters: [':', '-'] },
+      hoverProvider: true,
       ...(pull ? { diagnosticProvider: { identifier: 'istio-workbench', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
     },
   };

@@ -43,7 +43,7 @@ test('analyze --format json prints the documented shape and exits 1 on an error'
 });
 
 test('clean input exits 0 with an empty JSON array; the seed examples are valid YAML', () => {
-  const r = run(['analyze', '--format', 'json', SEED]);
+  const r = run(['analyze', '--format', 'json', '--analyzers', 'yaml.SyntaxAnalyzer', SEED]);
   assert.equal(r.code, 0, r.stdout);
   assert.deepEqual(JSON.parse(r.stdout), []);
 });
@@ -88,7 +88,7 @@ test('the bundled dist/cli.js runs as a program with the same exit codes', () =>
   const bad = spawnSync(process.execPath, [CLI, 'analyze', '--format', 'json', path.join(d, 'broken.yaml')], { encoding: 'utf8' });
   assert.equal(bad.status, 1, bad.stderr);
   assert.equal(JSON.parse(bad.stdout)[0].code, 'MISSING_CHAR');
-  const ok = spawnSync(process.execPath, [CLI, 'analyze', SEED], { encoding: 'utf8' });
+  const ok = spawnSync(process.execPath, [CLI, 'analyze', '--analyzers', 'yaml.SyntaxAnalyzer', SEED], { encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
   assert.match(fs.readFileSync(CLI, 'utf8'), /^#!\/usr\/bin\/env node/);
   const usage = spawnSync(process.execPath, [CLI], { encoding: 'utf8' });

@@ -2,7 +2,7 @@
 import type { Cancellation, Finding } from '../core/types';
 import { compareFindings } from '../core/findings';
 import type { ParsedFile } from '../yaml/parse';
-import { DEFAULT_SETTINGS, type AnalysisSettings, type FileAnalyzer } from './analyzer';
+import { applyPolicy, DEFAULT_SETTINGS, type AnalysisSettings, type FileAnalyzer } from './analyzer';
 import { FILE_ANALYZERS } from './registry';
 
 export { FILE_ANALYZERS };
@@ -14,7 +14,7 @@ export interface AnalyzeOptions {
   analyzers?: readonly FileAnalyzer[];
 }
 
-/** Findings for one parsed file, sorted by position; undefined when cancelled. */
+/** Findings for one parsed file, sorted by position, with the settings' disabled checks and severity overrides applied; undefined when cancelled. */
 export function analyzeParsed(uri: string, parsed: ParsedFile, token: Cancellation, opts: AnalyzeOptions = {}): Finding[] | undefined {
   const settings = opts.settings ?? DEFAULT_SETTINGS;
   if (!settings.enable) return [];
@@ -22,8 +22,12 @@ export function analyzeParsed(uri: string, parsed: ParsedFile, token: Cancellati
   for (const a of opts.analyzers ?? FILE_ANALYZERS) {
     if (token.isCancellationRequested) return undefined;
     if (opts.only && !opts.only.has(a.name)) continue;
-    if (!a.enabled(settings)) continue;
-    out.push(...a.analyze({ uri, parsed, settings }, token));
+    if (settings.disabled.includes(a.name) || !a.enabled(settings)) continue;
+    for (const f of a.analyze({ uri, parsed, settings }, token)) {
+      const kept = applyPolicy(f, settings);
+      if (kept) out.push(kept);
+    }
   }
+  if (token.isCancellationRequested) return undefined;
   return out.sort(compareFindings);
 }

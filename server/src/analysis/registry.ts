@@ -1,7 +1,14 @@
 // Every per-file analyzer, in the order they run. Add new analyzers here (one line each).
 import type { FileAnalyzer } from './analyzer';
 import { syntaxAnalyzer } from './syntax';
+import { schemaAnalyzer } from './schema';
+import { deprecatedApiAnalyzer } from '../deprecation/analyzer';
+import { annotationsAnalyzer, labelsAnalyzer } from '../annotations/analyzer';
 
 export const FILE_ANALYZERS: readonly FileAnalyzer[] = [
   syntaxAnalyzer,
+  schemaAnalyzer,
+  deprecatedApiAnalyzer,
+  annotationsAnalyzer,
+  labelsAnalyzer,
 ];

@@ -1,0 +1,65 @@
+// textDocument/codeAction: the quick fixes of the findings under the requested range, as WorkspaceEdits.
+import {
+  CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type TextDocuments,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeParsed } from '../analysis/engine';
+import type { Finding, Range } from '../core/types';
+import type { ParseCache } from '../yaml/cache';
+import { toDiagnostic } from './convert';
+import type { SettingsStore } from './settings';
+
+function before(a: { line: number; character: number }, b: { line: number; character: number }): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/** Ranges intersect or touch (a cursor at either end of a finding counts). */
+export function intersects(a: Range, b: Range): boolean {
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** Builds the code actions for findings (pure conversion; the client's own diagnostic object is reused when it matches). */
+export function toCodeActions(uri: string, findings: readonly Finding[], params: Pick<CodeActionParams, 'range' | 'context'>): CodeAction[] {
+  const only = params.context.only;
+  if (only && !only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`) || k === CodeActionKind.Empty)) return [];
+  const out: CodeAction[] = [];
+  for (const f of findings) {
+    if (!f.fixes?.length || !intersects(f.range, params.range)) continue;
+    const diagnostic: Diagnostic = params.context.diagnostics.find((d) => d.code === f.code && sameRange(d.range, f.range)) ?? toDiagnostic(f);
+    for (const fix of f.fixes) {
+      out.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: !!fix.preferred,
+        edit: { changes: { [uri]: fix.edits.map((e) => ({ range: e.range, newText: e.newText })) } },
+      });
+    }
+  }
+  return out;
+}
+
+export class CodeActionHandler {
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly cache: ParseCache,
+    private readonly settings: SettingsStore,
+  ) {}
+
+  registerHandlers(): void {
+    this.connection.onCodeAction(async (params, token) => {
+      const uri = params.textDocument.uri;
+      if (!this.documents.get(uri)) return null;
+      const settings = await this.settings.get(uri);
+      const doc = this.documents.get(uri);
+      if (!doc || token.isCancellationRequested) return null;
+      const findings = analyzeParsed(uri, this.cache.get(uri, doc.version, doc.getText()), token, { settings });
+      return findings ? toCodeActions(uri, findings, params) : null;
+    });
+  }
+}

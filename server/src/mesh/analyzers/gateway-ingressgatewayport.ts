@@ -1,0 +1,40 @@
+// gateway.IngressGatewayPortAnalyzer: a Gateway's ports are exposed by a Service of the workload it selects (IST0101, IST0162).
+import { relatedAt, type MeshAnalyzer } from '../context';
+import { GK } from '../gvk';
+import { arr, labels, num, obj, selectorMatches, spec, str, strMap, type MeshResource } from '../model';
+import { gatewaySelector, selectorPath, selectorString } from './gwutil';
+
+export const ingressGatewayPortAnalyzer: MeshAnalyzer = {
+  name: 'gateway.IngressGatewayPortAnalyzer',
+  analyze(ctx) {
+    for (const gw of ctx.forEach(GK.Gateway)) {
+      const sel = gatewaySelector(gw);
+      const ports = new Set<number>();
+      let matches = 0;
+      let firstPod: MeshResource | undefined;
+      for (const pod of ctx.forEach(GK.Pod)) {
+        if (!selectorMatches(sel, labels(pod))) continue;
+        matches++;
+        firstPod ??= pod;
+        for (const svc of ctx.forEach(GK.Service)) {
+          if (svc.namespace !== pod.namespace) continue;
+          if (!selectorMatches(strMap(spec(svc).selector), labels(pod))) continue;
+          for (const p of arr(spec(svc).ports)) if (str(obj(p).protocol || 'TCP') === 'TCP') ports.add(num(obj(p).port) ?? 0);
+        }
+      }
+      if (matches === 0) {
+        ctx.report('IST0101', gw, selectorPath(sel), ['selector', selectorString(sel)]);
+        continue;
+      }
+      arr(spec(gw).servers).forEach((server, i) => {
+        const port = obj(server).port;
+        if (!port || typeof port !== 'object') return;
+        const n = num(obj(port).number) ?? 0;
+        if (!ports.has(n)) {
+          ctx.report('IST0162', gw, ['spec', 'servers', i, 'port', 'number'], [selectorString(sel), n],
+            firstPod ? [relatedAt(firstPod, `${firstPod.kind} selected by the gateway`)] : []);
+        }
+      });
+    }
+  },
+};

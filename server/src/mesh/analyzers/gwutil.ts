@@ -1,0 +1,17 @@
+// Helpers shared by the gateway analyzers.
+import { strMap, spec, type MeshResource } from '../model';
+
+/** klabels.SelectorFromSet(m).String(): "k1=v1,k2=v2", keys sorted. */
+export function selectorString(sel: Record<string, string>): string {
+  return Object.keys(sel).sort().map((k) => `${k}=${sel[k]}`).join(',');
+}
+
+export function gatewaySelector(gw: MeshResource): Record<string, string> {
+  return strMap(spec(gw).selector);
+}
+
+/** Path of the selector's first label (util.GatewaySelector with ExtractLabelFromSelectorString). */
+export function selectorPath(sel: Record<string, string>): (string | number)[] {
+  const first = Object.keys(sel).sort()[0];
+  return first === undefined ? ['spec', 'selector'] : ['spec', 'selector', first];
+}

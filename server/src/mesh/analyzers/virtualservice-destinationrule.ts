@@ -1,0 +1,34 @@
+// virtualservice.DestinationRuleAnalyzer: a route's subset exists in a DestinationRule for its host (IST0101).
+import { relatedAt, type MeshAnalyzer } from '../context';
+import { GK } from '../gvk';
+import { clusterDomain, convertHostToFQDN, resourceNameFromHost } from '../hosts';
+import { arr, fullName, obj, spec, str, type MeshResource } from '../model';
+import { host, mirrorDestinations, routeDestinations, type AnnotatedDestination } from './vsutil';
+
+export const destinationRuleAnalyzer: MeshAnalyzer = {
+  name: 'virtualservice.DestinationRuleAnalyzer',
+  analyze(ctx) {
+    const domain = clusterDomain(ctx);
+    const subsets = new Set<string>();
+    const rulesByHost = new Map<string, MeshResource>();
+    for (const r of ctx.forEach(GK.DestinationRule)) {
+      const drHost = convertHostToFQDN(r.namespace, str(spec(r).host), domain);
+      const n = resourceNameFromHost(r.namespace, drHost);
+      rulesByHost.set(`${n.namespace}/${n.name}`, r);
+      for (const ss of arr(spec(r).subsets)) subsets.add(`${n.namespace}/${n.name}+${str(obj(ss).name)}`);
+    }
+    for (const r of ctx.forEach(GK.VirtualService)) {
+      const check = (d: AnnotatedDestination, label: string) => {
+        const subset = str(d.destination.subset);
+        if (subset === '') return;
+        const n = resourceNameFromHost(r.namespace, host(d));
+        if (subsets.has(`${n.namespace}/${n.name}+${subset}`)) return;
+        const dr = rulesByHost.get(`${n.namespace}/${n.name}`);
+        ctx.report('IST0101', r, [...d.path, 'subset'], [`${label}+subset in destinationrule`, `${host(d)}+${subset}`],
+          dr ? [relatedAt(dr, `DestinationRule ${fullName(dr)} has no subset "${subset}"`, ['spec', 'subsets'])] : []);
+      };
+      for (const d of routeDestinations(r)) check(d, 'host');
+      for (const d of mirrorDestinations(r)) check(d, 'mirror');
+    }
+  },
+};

@@ -1,0 +1,130 @@
+// Host names as Istio's analyzers treat them (pkg/config/host and analyzers/util/hosts.go). Pure.
+import type { AnalysisContext } from './context';
+import { GK } from './gvk';
+import { annotations, arr, obj, spec, str, type MeshResource } from './model';
+
+export const EXPORT_ALL = '*';
+export const EXPORT_LOCAL = '.';
+
+/** host.Name.Matches: wildcard-aware suffix match. */
+export function hostMatches(n: string, o: string): boolean {
+  const nw = n.startsWith('*');
+  const ow = o.startsWith('*');
+  if (nw && ow) return n.length < o.length ? o.slice(1).endsWith(n.slice(1)) : n.slice(1).endsWith(o.slice(1));
+  if (nw) return o.endsWith(n.slice(1));
+  if (ow) return n.endsWith(o.slice(1));
+  return n === o;
+}
+
+/** host.NamesForNamespace: "ns/host" entries kept for ns (or "*"), namespace stripped. */
+export function namesForNamespace(hosts: readonly string[], namespace: string): string[] {
+  const out: string[] = [];
+  for (const h of hosts) {
+    if (h.includes('/')) {
+      const [ns, rest] = h.split('/');
+      if (ns !== namespace && ns !== '*') continue;
+      out.push(rest);
+    } else out.push(h);
+  }
+  return out;
+}
+
+export function clusterDomain(ctx: AnalysisContext): string {
+  return str(ctx.mesh.clusterDomain) || 'cluster.local';
+}
+
+export function convertHostToFQDN(namespace: string, host: string, domain = 'cluster.local'): string {
+  return !host.startsWith('*') && !host.includes('.') ? `${host}.${namespace}.svc.${domain}` : host;
+}
+
+export function isShortName(host: string): boolean {
+  return !host.startsWith('*') && !host.includes('.');
+}
+
+/** GetFullNameFromFQDN: namespace/name of "name.ns.svc.cluster.local", else empty. */
+export function fullNameFromFQDN(fqdn: string): { namespace: string; name: string } {
+  const m = /^(.+)\.(.+)\.svc\.cluster\.local$/.exec(fqdn);
+  // Go's regexp is leftmost-longest per group like JS greedy here: name takes the longest prefix.
+  return m ? { namespace: m[2], name: m[1] } : { namespace: '', name: '' };
+}
+
+/** GetResourceNameFromHost: FQDN parsed, else a short name in the default namespace. */
+export function resourceNameFromHost(defaultNs: string, host: string): { namespace: string; name: string } {
+  const n = fullNameFromFQDN(host);
+  return n.namespace === '' ? { namespace: defaultNs, name: host } : n;
+}
+
+/** resource.NewShortOrFullName: "ns/name" or name in the default namespace. */
+export function shortOrFullName(defaultNs: string, name: string): { namespace: string; name: string } {
+  const i = name.indexOf('/');
+  return i >= 0 ? { namespace: name.slice(0, i), name: name.slice(i + 1) } : { namespace: defaultNs, name };
+}
+
+export interface HostTarget {
+  ports: { number: number; name: string; protocol: string }[];
+  resource: MeshResource;
+}
+
+/** util.InitServiceEntryHostMap: "scope/fqdn" -> the ServiceEntry (or Service as one) defining the host. */
+export function serviceEntryHostMap(ctx: AnalysisContext): Map<string, HostTarget> {
+  const out = new Map<string, HostTarget>();
+  const domain = clusterDomain(ctx);
+  const scoped = (scope: string, ns: string, h: string) => `${scope}/${convertHostToFQDN(ns, h, domain)}`;
+  for (const r of ctx.forEach(GK.ServiceEntry)) {
+    const s = spec(r);
+    const target: HostTarget = {
+      resource: r,
+      ports: arr(s.ports).map((p) => ({ number: Number(obj(p).number) || 0, name: str(obj(p).name), protocol: str(obj(p).protocol) })),
+    };
+    const exportTo = arr(s.exportTo).map(str);
+    for (const h of arr(s.hosts).map(str)) {
+      if (exportTo.length === 0) {
+        out.set(scoped(EXPORT_ALL, r.namespace, h), target);
+        continue;
+      }
+      for (const e of exportTo) {
+        if (e === EXPORT_ALL) {
+          out.set(scoped(EXPORT_ALL, r.namespace, h), target);
+          break;
+        }
+        out.set(scoped(e === EXPORT_LOCAL ? r.namespace : e, r.namespace, h), target);
+      }
+    }
+  }
+  for (const r of ctx.forEach(GK.Service)) {
+    const target: HostTarget = {
+      resource: r,
+      ports: arr(spec(r).ports).map((p) => ({ number: Number(obj(p).port) || 0, name: str(obj(p).name), protocol: str(obj(p).protocol) })),
+    };
+    const anno = annotations(r)['networking.istio.io/exportTo'] ?? '';
+    const scopes = anno === '' ? [EXPORT_ALL] : anno.split(',').map((ns) => (ns === EXPORT_LOCAL ? r.namespace : ns));
+    for (const scope of scopes) out.set(scoped(scope, r.namespace, r.name), target);
+  }
+  return out;
+}
+
+/** util.GetDestinationHost: the ServiceEntry/Service visible from sourceNs that defines host. */
+export function destinationHost(ctx: AnalysisContext, sourceNs: string, exportTo: readonly string[], host: string, map: Map<string, HostTarget>): HostTarget | undefined {
+  const domain = clusterDomain(ctx);
+  const scoped = (scope: string) => `${scope}/${convertHostToFQDN(sourceNs, host, domain)}`;
+  const all = map.get(scoped(EXPORT_ALL));
+  if (all) return all;
+  if (exportTo.length === 0) {
+    const s = map.get(scoped(sourceNs));
+    if (s) return s;
+  } else {
+    for (const e0 of exportTo) {
+      const s = map.get(scoped(e0 === EXPORT_LOCAL ? sourceNs : e0));
+      if (s) return s;
+    }
+  }
+  for (const [key, s] of map) {
+    const i = key.indexOf('/');
+    const scope = key.slice(0, i);
+    const seHost = key.slice(i + 1);
+    if (!seHost.startsWith('*')) continue;
+    if (scope !== EXPORT_ALL && scope !== sourceNs) continue;
+    if (host.replace(/^\*/, '').endsWith(seHost.slice(1))) return s;
+  }
+  return undefined;
+}

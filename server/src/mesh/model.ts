@@ -1,0 +1,89 @@
+// The mesh model: one Kubernetes/Istio resource of a YAML file, as the mesh analyzers see it. Pure.
+import type { Document } from 'yaml';
+import type { ResourceRef } from '../core/types';
+import type { ParsedFile } from '../yaml/parse';
+
+/** A plain JSON-like object read from YAML. */
+export type Obj = Record<string, unknown>;
+
+export interface MeshResource {
+  /** "group/Kind" ("core/Service", "networking.istio.io/VirtualService"): kinds of different groups never mix. */
+  gk: string;
+  kind: string;
+  apiVersion: string;
+  /** Effective namespace (the YAML's, else the index's default for namespaced kinds, else ''). */
+  namespace: string;
+  name: string;
+  /** Whether the YAML gave metadata.namespace (decides Istio's friendly name). */
+  namespaceGiven: boolean;
+  /** The document as plain data (never null: an empty object when it is not a mapping). */
+  obj: Obj;
+  uri: string;
+  file: ParsedFile;
+  doc: Document.Parsed;
+  docIndex: number;
+  /** Path of the resource inside the document ([] normally, ['items', i] for an item of a List). */
+  base: (string | number)[];
+  /** Cluster id in multi-cluster analysis; undefined otherwise. */
+  cluster?: string;
+  /** True for resources of the assumed-cluster baseline. */
+  assumed?: boolean;
+}
+
+export function groupOf(apiVersion: string): string {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? 'core' : apiVersion.slice(0, i);
+}
+
+/** Istio's Origin.FriendlyName(): "<Kind> <namespace>/<name>", or "<Kind> <name>" when the YAML gave no namespace. */
+export function friendlyName(r: { kind: string | null; namespace: string | null; name: string | null }): string {
+  return r.namespace ? `${r.kind ?? ''} ${r.namespace}/${r.name ?? ''}` : `${r.kind ?? ''} ${r.name ?? ''}`;
+}
+
+export function friendlyOf(r: MeshResource): string {
+  return friendlyName({ kind: r.kind, namespace: r.namespaceGiven ? r.namespace : null, name: r.name });
+}
+
+export function refOf(r: MeshResource): ResourceRef {
+  return { apiVersion: r.apiVersion, kind: r.kind, namespace: r.namespaceGiven ? r.namespace : null, name: r.name };
+}
+
+/** resource.FullName.String(): "namespace/name" (Istio prints "/name" for an empty namespace). */
+export function fullName(r: MeshResource): string {
+  return `${r.namespace}/${r.name}`;
+}
+
+// Safe accessors over untyped YAML data.
+export function obj(v: unknown): Obj {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
+}
+export function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+export function str(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+export function num(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  return undefined;
+}
+export function strMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(obj(v))) out[k] = str(x);
+  return out;
+}
+export function spec(r: MeshResource): Obj {
+  return obj(r.obj.spec);
+}
+export function labels(r: MeshResource): Record<string, string> {
+  return strMap(obj(r.obj.metadata).labels);
+}
+export function annotations(r: MeshResource): Record<string, string> {
+  return strMap(obj(r.obj.metadata).annotations);
+}
+
+/** Kubernetes label selector match (matchLabels only, as Istio's analyzers use). An empty selector matches everything. */
+export function selectorMatches(selector: Record<string, string>, lbls: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => lbls[k] === v);
+}

@@ -1,0 +1,373 @@
+// Validates one YAML document against its apiVersion/kind's schema, the way the API server does on create with
+// strict field validation: structural checks, unknown fields, list-type uniqueness, ObjectMeta rules and the CRDs'
+// x-kubernetes-validations (CEL). Returns offsets into the file text; never throws on any document. Pure.
+import { isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { Cancellation, Severity } from '../core/types';
+import type { ParsedDocument } from '../yaml/parse';
+import { CelRules } from './cel';
+import { integerFormatOk, stringFormatOk } from './formats';
+import { validateMetadata } from './metadata';
+import { didYouMean } from './suggest';
+import type { SchemaFile, SchemaNode, SchemaStore } from './store';
+import { CelConverter, deref, EMBEDDED_KEYS, kindOf, scalarValue, type Budget, type ValueKind } from './values';
+
+export type SchemaCode =
+  | 'SchemaUnknownField' | 'SchemaType' | 'SchemaRequired' | 'SchemaEnum' | 'SchemaFormat' | 'SchemaPattern'
+  | 'SchemaRange' | 'SchemaLength' | 'SchemaDuplicate' | 'SchemaOneOf' | 'SchemaCEL' | 'SchemaMetadata';
+
+export interface SchemaIssue {
+  /** Offsets into the file text, end exclusive. */
+  start: number;
+  end: number;
+  severity: Severity;
+  code: SchemaCode;
+  message: string;
+}
+
+/** Work units per document (node visits, alias hops, CEL conversions): far above any real manifest. */
+export const DOCUMENT_BUDGET = 500_000;
+
+type Span = [number, number];
+
+interface Walk {
+  doc: Document.Parsed;
+  file: SchemaFile;
+  out: SchemaIssue[];
+  budget: Budget;
+  /** Unknown-field checks and CEL rules run on the real schema, not inside oneOf/anyOf/not branches. */
+  strict: boolean;
+  cel: CelConverter;
+}
+
+export class SchemaValidator {
+  private readonly patterns = new Map<string, RegExp | null>();
+  constructor(readonly store: SchemaStore, private readonly rules = new CelRules()) {}
+
+  validateDocument(pd: ParsedDocument, token?: Cancellation): SchemaIssue[] {
+    const root = pd.doc.contents;
+    const apiVersion = pd.resource?.apiVersion;
+    const kind = pd.resource?.kind;
+    if (!isMap(root) || !apiVersion || !kind || token?.isCancellationRequested) return [];
+    const found = this.store.lookup(apiVersion, kind);
+    if (!found) return [];
+    const budget: Budget = { left: DOCUMENT_BUDGET };
+    const w: Walk = { doc: pd.doc, file: found.file, out: [], budget, strict: true, cel: new CelConverter(pd.doc, found.file, budget) };
+    const kindPair = root.items.find((p) => isScalar(p.key) && p.key.value === 'kind');
+    const anchor = spanOf(kindPair?.value as Node | undefined) ?? spanOf(root.items[0]?.key as Node | undefined) ?? [pd.start, pd.start + 1];
+    this.node(w, root, found.root, '', anchor);
+    if (budget.left >= 0) validateMetadata(root, apiVersion, kind, found.file.builtin, w.out);
+    return w.out;
+  }
+
+  private report(w: Walk, span: Span, code: SchemaCode, message: string, severity: Severity = 'Error'): void {
+    w.out.push({ start: span[0], end: Math.max(span[1], span[0]), code, message, severity });
+  }
+
+  /** Validates `raw` against `schema`; `anchor` is where problems about the whole value point (its key). */
+  private node(w: Walk, raw: unknown, schema: SchemaNode, path: string, anchor: Span): void {
+    if (--w.budget.left < 0) return;
+    const node = deref(w.doc, raw, w.budget);
+    const s = w.file.resolve(schema);
+    const kind = kindOf(node);
+    const at: Span = node && isScalar(node) ? spanOf(node) ?? anchor : anchor;
+    const p = path || '<root>';
+    if (kind === 'null') {
+      const type = typeName(s);
+      if (w.file.builtin || s.nullable || !type) return;
+      this.report(w, at, 'SchemaType', `${p}: Invalid value: "null": ${p} in body must be of type ${type}: "null"`);
+      return;
+    }
+    const typeErrorsBefore = this.typeErrors(w);
+    if (!this.typeOk(w, s, kind, p, at)) return;
+    if (isScalar(node)) this.scalar(w, s, scalarValue(node), kind, p, at);
+    else if (isMap(node)) this.object(w, node, s, path, at);
+    else if (isSeq(node)) this.array(w, node, s, path, at);
+    this.combinators(w, node, s, p, at);
+    if (w.strict && s['x-kubernetes-validations'] && this.typeErrors(w) === typeErrorsBefore) this.celRules(w, node, schema, s, path, at);
+  }
+
+  private typeErrors(w: Walk): number {
+    let n = 0;
+    for (const i of w.out) if (i.code === 'SchemaType') n++;
+    return n;
+  }
+
+  private typeOk(w: Walk, s: SchemaNode, kind: ValueKind, p: string, at: Span): boolean {
+    const type = typeName(s);
+    if (!type) return true;
+    const ok = type === kind || (type === 'number' && kind === 'integer') ||
+      (type === 'int-or-string' && (kind === 'integer' || kind === 'string')) ||
+      (type === 'quantity' && (kind === 'integer' || kind === 'number' || kind === 'string'));
+    if (!ok) {
+      const shown = type === 'quantity' ? 'string' : type === 'int-or-string' ? 'integer or string' : type;
+      this.report(w, at, 'SchemaType', `${p}: Invalid value: "${kind}": ${p} in body must be of type ${shown}: "${kind}"`);
+    }
+    return ok;
+  }
+
+  private scalar(w: Walk, s: SchemaNode, v: unknown, kind: ValueKind, p: string, at: Span): void {
+    if (s.enum && !s.enum.some((e) => e === v)) {
+      const allowed = s.enum.map((e) => JSON.stringify(e)).join(', ');
+      this.report(w, at, 'SchemaEnum', `${p}: Unsupported value: ${JSON.stringify(v)}: supported values: ${allowed}`);
+    }
+    if (typeof v === 'string') this.string(w, s, v, p, at);
+    else if (typeof v === 'number') this.number(w, s, v, kind, p, at);
+  }
+
+  private string(w: Walk, s: SchemaNode, v: string, p: string, at: Span): void {
+    const shown = JSON.stringify(v);
+    if (s.format && !stringFormatOk(s.format, v)) {
+      const msg = s.format === 'quantity'
+        ? "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+        : `${p} in body must be of type ${s.format}: ${shown}`;
+      this.report(w, at, 'SchemaFormat', `${p}: Invalid value: ${shown}: ${msg}`);
+    }
+    const len = s.minLength !== undefined || s.maxLength !== undefined ? [...v].length : 0;
+    if (s.minLength !== undefined && len < s.minLength) {
+      this.report(w, at, 'SchemaLength', `${p}: Invalid value: ${shown}: ${p} in body should be at least ${s.minLength} chars long`);
+    }
+    if (s.maxLength !== undefined && len > s.maxLength) {
+      this.report(w, at, 'SchemaLength', `${p}: Too long: may not be more than ${s.maxLength} bytes`);
+    }
+    if (s.pattern) {
+      const re = this.pattern(s.pattern);
+      if (re && !re.test(v)) this.report(w, at, 'SchemaPattern', `${p}: Invalid value: ${shown}: ${p} in body should match '${s.pattern}'`);
+    }
+  }
+
+  private pattern(src: string): RegExp | null {
+    let re = this.patterns.get(src);
+    if (re === undefined) {
+      try {
+        re = new RegExp(src.replace(/\(\?P</g, '(?<'), 'u');
+      } catch {
+        try {
+          re = new RegExp(src);
+        } catch {
+          re = null; // RE2 syntax JavaScript cannot read: skip rather than guess.
+        }
+      }
+      this.patterns.set(src, re);
+    }
+    return re;
+  }
+
+  private number(w: Walk, s: SchemaNode, v: number, kind: ValueKind, p: string, at: Span): void {
+    if (s.format && kind === 'integer' && !integerFormatOk(s.format, v)) {
+      this.report(w, at, 'SchemaFormat', `${p}: Invalid value: ${v}: ${p} in body must be of type ${s.format}: "${v}"`);
+    }
+    if (s.minimum !== undefined && (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum)) {
+      const rel = s.exclusiveMinimum ? 'greater than' : 'greater than or equal to';
+      this.report(w, at, 'SchemaRange', `${p}: Invalid value: ${v}: ${p} in body should be ${rel} ${s.minimum}`);
+    }
+    if (s.maximum !== undefined && (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum)) {
+      const rel = s.exclusiveMaximum ? 'less than' : 'less than or equal to';
+      this.report(w, at, 'SchemaRange', `${p}: Invalid value: ${v}: ${p} in body should be ${rel} ${s.maximum}`);
+    }
+    if (s.multipleOf && Math.abs(v / s.multipleOf - Math.round(v / s.multipleOf)) > 1e-9) {
+      this.report(w, at, 'SchemaRange', `${p}: Invalid value: ${v}: ${p} in body should be a multiple of ${s.multipleOf}`);
+    }
+  }
+
+  private object(w: Walk, map: YAMLMap, s: SchemaNode, path: string, at: Span): void {
+    const p = path || '<root>';
+    const props = s.properties;
+    const ap = s.additionalProperties;
+    const open = s['x-kubernetes-preserve-unknown-fields'] || ap === true;
+    const branchKeys = branchProperties(w.file, s);
+    const present = new Set<string>();
+    for (const pair of map.items as Pair[]) {
+      const keyNode = pair.key as Node | null;
+      if (!isScalar(keyNode)) continue;
+      const key = String(keyNode.value);
+      present.add(key);
+      const keySpan = spanOf(keyNode) ?? at;
+      const child = props && Object.hasOwn(props, key) ? props[key] : undefined;
+      if (child) {
+        this.node(w, pair.value ?? null, child, path ? `${path}.${key}` : key, keySpan);
+      } else if (typeof ap === 'object') {
+        this.node(w, pair.value ?? null, ap, `${p}[${key}]`, keySpan);
+      } else if (!open && w.strict && !branchKeys.has(key) && !(s['x-kubernetes-embedded-resource'] && EMBEDDED_KEYS.has(key))) {
+        this.unknownField(w, key, path, keySpan, s, branchKeys);
+      }
+    }
+    for (const r of s.required ?? []) {
+      if (present.has(r)) continue;
+      const rs = props?.[r] ? w.file.resolve(props[r]) : undefined;
+      if (rs?.default !== undefined) continue;
+      this.report(w, at, 'SchemaRequired', `${path ? `${path}.${r}` : r}: Required value`);
+    }
+    if (s.minProperties !== undefined && present.size < s.minProperties) {
+      this.report(w, at, 'SchemaLength', `${p}: Invalid value: ${present.size}: ${p} in body should have at least ${s.minProperties} properties`);
+    }
+    if (s.maxProperties !== undefined && present.size > s.maxProperties) {
+      this.report(w, at, 'SchemaLength', `${p}: Too many: ${present.size}: must have at most ${s.maxProperties} items`);
+    }
+  }
+
+  private unknownField(w: Walk, key: string, path: string, span: Span, s: SchemaNode, branchKeys: Set<string>): void {
+    const full = path ? `${path}.${key}` : key;
+    const allowed = [...Object.keys(s.properties ?? {}), ...branchKeys];
+    const guess = didYouMean(key, allowed);
+    this.report(w, span, 'SchemaUnknownField', `unknown field "${full}"${guess ? ` (did you mean "${guess}"?)` : ''}`);
+  }
+
+  private array(w: Walk, seq: YAMLSeq, s: SchemaNode, path: string, at: Span): void {
+    const p = path || '<root>';
+    const n = seq.items.length;
+    const spans: Span[] = [];
+    seq.items.forEach((item, i) => {
+      const span = itemSpan(item as Node) ?? at;
+      spans.push(span);
+      if (s.items) this.node(w, item, s.items, `${p}[${i}]`, span);
+    });
+    if (s.minItems !== undefined && n < s.minItems) {
+      this.report(w, at, 'SchemaLength', `${p}: Invalid value: ${n}: ${p} in body should have at least ${s.minItems} items`);
+    }
+    if (s.maxItems !== undefined && n > s.maxItems) this.report(w, at, 'SchemaLength', `${p}: Too many: ${n}: must have at most ${s.maxItems} items`);
+    const listType = s['x-kubernetes-list-type'];
+    if (listType === 'set' || listType === 'map' || s.uniqueItems) this.duplicates(w, seq, s, p, spans);
+  }
+
+  /** list-type set/map (and uniqueItems): each element, or each element's key fields, must be unique. */
+  private duplicates(w: Walk, seq: YAMLSeq, s: SchemaNode, p: string, spans: Span[]): void {
+    const keys = s['x-kubernetes-list-type'] === 'map' ? s['x-kubernetes-list-map-keys'] ?? [] : undefined;
+    const itemSchema = s.items ? w.file.resolve(s.items) : undefined;
+    const seen = new Set<string>();
+    seq.items.forEach((raw, i) => {
+      const item = deref(w.doc, raw, w.budget);
+      let id: string | undefined;
+      let shown: string;
+      if (keys) {
+        if (!isMap(item)) return;
+        const parts: [string, unknown][] = keys.map((k) => {
+          const v = deref(w.doc, item.get(k, true), w.budget);
+          const ks = itemSchema?.properties?.[k] ? w.file.resolve(itemSchema.properties[k]) : undefined;
+          return [k, v && isScalar(v) ? scalarValue(v) : ks?.default];
+        });
+        id = JSON.stringify(parts);
+        shown = `map[string]interface {}{${parts.filter(([, v]) => v !== undefined).map(([k, v]) => `"${k}":${JSON.stringify(v)}`).join(', ')}}`;
+      } else {
+        if (!isScalar(item)) return;
+        const v = scalarValue(item);
+        id = JSON.stringify(v);
+        shown = JSON.stringify(v);
+      }
+      if (seen.has(id)) {
+        // Built-in types accept some duplicates on create (only server-side apply rejects them): warn there.
+        this.report(w, spans[i], 'SchemaDuplicate', `${p}[${i}]: Duplicate value: ${shown}`, w.file.builtin ? 'Warning' : 'Error');
+      }
+      seen.add(id);
+    });
+  }
+
+  /** oneOf/anyOf/allOf/not as Istio's and Gateway API's schemas use them (branches mostly say which fields are set). */
+  private combinators(w: Walk, node: Node | null, s: SchemaNode, p: string, at: Span): void {
+    if (s.allOf) {
+      const strict = w.strict;
+      w.strict = false;
+      for (const b of s.allOf) this.node(w, node, b, p === '<root>' ? '' : p, at);
+      w.strict = strict;
+    }
+    if (s.oneOf) {
+      const matching = s.oneOf.filter((b) => this.matches(w, node, b));
+      if (matching.length !== 1) {
+        const fields = matching.flatMap((b) => w.file.resolve(b).required ?? []);
+        const hint = matching.length > 1 && fields.length > 1 ? `: only one of ${fields.map((f) => `"${f}"`).join(', ')} may be set` : '';
+        const found = matching.length > 1 ? `. Found ${matching.length} valid alternatives` : '';
+        this.report(w, at, 'SchemaOneOf', `${p}: Invalid value: "${kindOf(node)}": ${p} in body must validate one and only one schema (oneOf)${found}${hint}`);
+      }
+    }
+    if (s.anyOf && !s.anyOf.some((b) => this.matches(w, node, b))) {
+      this.report(w, at, 'SchemaOneOf', `${p}: Invalid value: "${kindOf(node)}": ${p} in body must validate at least one schema (anyOf)`);
+    }
+    if (s.not && this.matches(w, node, s.not)) {
+      this.report(w, at, 'SchemaOneOf', `${p}: Invalid value: "${kindOf(node)}": ${p} in body must not validate the schema (not)`);
+    }
+  }
+
+  private matches(w: Walk, node: Node | null, branch: SchemaNode): boolean {
+    const scratch: Walk = { ...w, out: [], strict: false };
+    this.node(scratch, node, branch, '', [0, 0]);
+    return scratch.out.length === 0;
+  }
+
+  private celRules(w: Walk, node: Node | null, schema: SchemaNode, s: SchemaNode, path: string, at: Span): void {
+    const p = path || '<root>';
+    let self: unknown;
+    let converted = false;
+    for (const rule of s['x-kubernetes-validations'] ?? []) {
+      if (!rule.rule || CelRules.usesOldSelf(rule.rule) || w.budget.left < 0) continue;
+      if (!converted) {
+        self = w.cel.convert(node, schema);
+        converted = true;
+        if (w.budget.left < 0) return;
+      }
+      const outcome = this.rules.evaluate(rule.rule, self);
+      if (outcome.kind === 'pass' || outcome.kind === 'skip') continue;
+      const ruleText = (rule.message ?? rule.rule).trim();
+      const fieldPath = rule.fieldPath ? `${p === '<root>' ? '' : p}${rule.fieldPath.startsWith('.') || rule.fieldPath.startsWith('[') ? '' : '.'}${rule.fieldPath}` : p;
+      const type = typeName(s) ?? 'object';
+      let detail: string;
+      if (outcome.kind === 'error') {
+        detail = `Invalid value: "${type}": ${outcome.message} evaluating rule: ${ruleText}`;
+      } else {
+        const msg = (rule.messageExpression && this.rules.message(rule.messageExpression, self)) || rule.message?.trim() || `failed rule: ${rule.rule.trim()}`;
+        detail = reasonText(rule.reason, type, msg);
+      }
+      this.report(w, at, 'SchemaCEL', `${fieldPath.replace(/^\./, '')}: ${detail}`);
+    }
+  }
+}
+
+function reasonText(reason: string | undefined, type: string, msg: string): string {
+  switch (reason) {
+    case 'FieldValueForbidden': return `Forbidden: ${msg}`;
+    case 'FieldValueRequired': return `Required value: ${msg}`;
+    case 'FieldValueDuplicate': return `Duplicate value: ${msg}`;
+    default: return `Invalid value: "${type}": ${msg}`;
+  }
+}
+
+function typeName(s: SchemaNode): string | undefined {
+  if (s['x-kubernetes-int-or-string']) return 'int-or-string';
+  if (s.format === 'quantity' && !s.type) return 'quantity';
+  if (s.type) return s.type;
+  if (s.properties || typeof s.additionalProperties === 'object') return 'object';
+  return undefined;
+}
+
+/** Property names the oneOf/anyOf/allOf branches mention (structural schemas declare them on the main schema too). */
+function branchProperties(file: SchemaFile, s: SchemaNode): Set<string> {
+  const out = new Set<string>();
+  const visit = (list: SchemaNode[] | undefined, depth: number) => {
+    for (const b of list ?? []) {
+      const r = file.resolve(b);
+      for (const k of Object.keys(r.properties ?? {})) out.add(k);
+      if (depth < 4) {
+        visit(r.allOf, depth + 1);
+        visit(r.anyOf, depth + 1);
+        visit(r.oneOf, depth + 1);
+      }
+    }
+  };
+  visit(s.allOf, 0);
+  visit(s.anyOf, 0);
+  visit(s.oneOf, 0);
+  return out;
+}
+
+function spanOf(node: Node | null | undefined): Span | undefined {
+  const r = node?.range;
+  return r ? [r[0], Math.max(r[0], r[1])] : undefined;
+}
+
+/** A sequence item's span: a scalar itself; a mapping up to the end of its first key (not the whole item). */
+function itemSpan(item: Node | null): Span | undefined {
+  if (isMap(item) && item.items.length) {
+    const first = spanOf(item.items[0].key as Node);
+    const start = item.range?.[0];
+    if (first && start !== undefined) return [start, first[1]];
+  }
+  return spanOf(item);
+}
