@@ -15,4 +15,16 @@ function brokenSeed() {
   return { name: 'hyperledger/vp0-broken.yaml', text: lines.join('\n'), line: 6, column: 9 };
 }
 
-module.exports = { ROOT, DEMO, KUBECONFIG, brokenSeed };
+/** A VirtualService with an unknown field (`subnet`, line 14) and a failing CEL rule (`timeout: 0s`, line 10). */
+function badVirtualService() {
+  return {
+    name: 'bookinfo/reviews-draft.yaml',
+    text: ['apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata:', '  name: reviews-draft', '  namespace: bookinfo',
+      'spec:', '  hosts:', '  - reviews', '  http:', '  - timeout: 0s', '    route:', '    - destination:', '        host: reviews',
+      '        subnet: v1', ''].join('\n'),
+    unknownField: { line: 14, column: 9, text: 'unknown field "spec.http[0].route[0].destination.subnet" (did you mean "subset"?)' },
+    cel: { line: 10, column: 14, text: 'must be a valid duration greater than 1ms' },
+  };
+}
+
+module.exports = { ROOT, DEMO, KUBECONFIG, brokenSeed, badVirtualService };

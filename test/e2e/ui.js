@@ -2,10 +2,11 @@
 // Playwright checks of the real workbench (code-server) with the PACKAGED extension installed from the .vsix.
 // usage: node test/e2e/ui.js [path/to/x.vsix]   Screenshots: test-results/e2e/ (failures: *-FAILED.png).
 'use strict';
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { startCodeServer, launchBrowser } = require('../harness/cs');
-const { ROOT, DEMO, KUBECONFIG, brokenSeed } = require('./fixtures');
+const { ROOT, DEMO, KUBECONFIG, brokenSeed, badVirtualService } = require('./fixtures');
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const VSIX = path.resolve(process.argv[2] || path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`));
@@ -29,6 +30,13 @@ const check = async (name, fn) => {
 };
 const row = (list, text) => page.locator(`${list} .monaco-list-row`, { hasText: text }).first();
 const shot = (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+async function openFile(name) {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(name);
+  await row('.quick-input-list', name).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+}
 async function palette(label) {
   await page.keyboard.press('F1');
   await page.locator('.quick-input-widget input').fill(`>${label}`);
@@ -41,8 +49,9 @@ async function palette(label) {
   fs.rmSync(SHOTS, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
   const broken = brokenSeed();
+  const vs = badVirtualService();
   const t0 = Date.now();
-  const cs = await startCodeServer({ vsix: [VSIX], workspace: DEMO, files: { [broken.name]: broken.text }, env: { KUBECONFIG } });
+  const cs = await startCodeServer({ vsix: [VSIX], workspace: DEMO, files: { [broken.name]: broken.text, [vs.name]: vs.text }, env: { KUBECONFIG } });
   const browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(30000);
@@ -70,11 +79,51 @@ async function palette(label) {
       const where = `[Ln ${broken.line}, Col ${broken.column}]`;
       if (!text.includes(where)) throw new Error(`expected ${where} in "${text}"`);
       if (!/yaml\W*BLOCK_AS_IMPLICIT_KEY/.test(text)) throw new Error(`expected the source and code in "${text}"`);
+      // Every error the CLI (same core) finds in this file must be counted in the status bar.
+      const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'analyze', '--format', 'json', '-'], { input: broken.text, encoding: 'utf8' });
+      const cliErrors = JSON.parse(cli.stdout).filter((f) => f.severity === 'Error').length;
+      if (cliErrors < 2) throw new Error(`the CLI should find the syntax error and the removed API: ${cli.stdout}`);
       const status = await page.locator('#status\\.problems').getAttribute('aria-label');
-      // The syntax error plus the seed Deployment's removed API (extensions/v1beta1, RemovedAPI).
-      if (!/Errors?: 2\b/.test(status)) throw new Error(`status bar says "${status}"`);
+      if (!new RegExp(`Errors?: ${cliErrors}\\b`).test(status)) throw new Error(`status bar says "${status}", the CLI finds ${cliErrors} errors`);
       await shot('1-problems');
       return `"${text}"`;
+    });
+    await check('a VirtualService shows its unknown field and its failing CEL rule in the Problems panel', async () => {
+      await openFile('reviews-draft.yaml');
+      await editor.locator('.squiggly-error').nth(1).waitFor({ timeout: 60000 });
+      await palette('View: Focus Problems');
+      const rows = [];
+      for (const want of [vs.unknownField, vs.cel]) {
+        const r = row('.markers-panel', want.text);
+        await r.waitFor();
+        const text = (await r.innerText()).replace(/\s+/g, ' ').trim();
+        if (!text.includes(`[Ln ${want.line}, Col ${want.column}]`)) throw new Error(`expected [Ln ${want.line}, Col ${want.column}] in "${text}"`);
+        rows.push(`"${text}"`);
+      }
+      await shot('2-schema-problems');
+      return rows.join(' and ');
+    });
+    await check('completion offers a schema field', async () => {
+      await editor.locator('.view-line', { hasText: 'host: reviews' }).click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Control+Space');
+      const item = page.locator('.suggest-widget .monaco-list-row', { hasText: 'subset' }).first();
+      await item.waitFor();
+      const labels = await page.locator('.suggest-widget .monaco-list-row .label-name').allInnerTexts();
+      await shot('3-completion');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+Z');
+      return `suggestions: ${labels.slice(0, 6).join(', ')}`;
+    });
+    await check('hover shows the field description', async () => {
+      await editor.locator('.view-line span', { hasText: /^hosts$/ }).first().hover();
+      const hover = page.locator('.monaco-hover', { hasText: 'spec.hosts' }).first();
+      await hover.waitFor();
+      const text = (await hover.innerText()).replace(/\s+/g, ' ');
+      if (!/destination hosts/i.test(text)) throw new Error(`hover says "${text}"`);
+      await shot('4-hover');
+      return `"${text.slice(0, 90)}..."`;
     });
     await check('the Istio view container shows the no-cluster state', async () => {
       await page.locator('.activitybar [aria-label^="Istio"]').first().click();
@@ -82,7 +131,7 @@ async function palette(label) {
       await mesh.getByText('No cluster connected.').waitFor();
       await mesh.getByRole('button', { name: 'Choose a Context' }).waitFor();
       await page.locator('.pane-header', { hasText: 'Route Tables' }).waitFor();
-      await shot('2-istio-view');
+      await shot('5-istio-view');
     });
     await check('choosing a context from the kubeconfig fills the Mesh tree', async () => {
       await page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Mesh' }) }).getByRole('button', { name: 'Choose a Context' }).click();
@@ -93,7 +142,7 @@ async function palette(label) {
       const text = (await ctxRow.innerText()).replace(/\s+/g, ' ');
       if (!text.includes('https://127.0.0.1:6443')) throw new Error(`context row says "${text}"`);
       await row('.pane-body', 'Not connected').waitFor();
-      await shot('3-context');
+      await shot('6-context');
       if (README_SHOT) {
         await page.keyboard.press('Control+P');
         await page.locator('.quick-input-widget input').fill('vp0-broken.yaml');

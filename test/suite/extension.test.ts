@@ -116,6 +116,24 @@ suite('Istio Workbench in the extension host', () => {
     }
   });
 
+  test('the removed-API quick fix migrates a seed file and leaves no errors behind', async () => {
+    const uri = wsFile('hyperledger/membersrvc.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const errors = () => vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    const removed = await waitFor('the RemovedAPI diagnostic', () => errors().find((d) => d.code === 'RemovedAPI'));
+    assert.equal(doc.getText(removed.range), 'extensions/v1beta1');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, removed.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.isPreferred);
+    assert.ok(fix?.edit, `a preferred quick fix among ${actions.map((a) => a.title).join(', ')}`);
+    const before = doc.getText();
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.match(doc.getText(), /apiVersion: apps\/v1/);
+    assert.match(doc.getText(), /selector:\n\s+matchLabels:/);
+    assert.equal(doc.getText().split('\n---').length, before.split('\n---').length, 'every document kept');
+    await waitFor('no errors after the migration', () => (errors().length === 0 ? true : undefined));
+  });
+
   test('restarting the language server keeps diagnostics working', async () => {
     await vscode.commands.executeCommand('istioWorkbench.restartServer');
     await waitFor('the restarted server', () => api.ctx.client?.isRunning() || undefined);
