@@ -99,3 +99,16 @@ test('problems are de-duplicated and capped per file', () => {
   assert.equal(p.problems.at(-1)!.code, 'TOO_MANY_PROBLEMS');
   assert.match(p.problems.at(-1)!.message, /^\d+ more YAML problem\(s\) in this file are not shown\.$/);
 });
+
+test('positions stay exact after tokens the parser could not place (found by the fuzzer)', () => {
+  const text = 'paths:\nkind: Ingress\n  - http:\napiVersion: extensions/v1beta1\n      - path: /login\n        backend: x\n';
+  const p = parseYaml(text);
+  const lines = text.split('\n');
+  for (const e of p.problems) {
+    const r = p.rangeOf(e.start, e.end);
+    assert.ok(r.start.character <= lines[r.start.line].length, `${e.code} at ${JSON.stringify(r)}`);
+    assert.equal(lines[r.start.line].slice(r.start.character)[0], text[e.start], 'position and offset name the same character');
+  }
+  // A lone CR is a line end for LSP clients.
+  assert.deepEqual(parseYaml('a: 1\rb: [\r').rangeOf(8, 9).start, { line: 1, character: 3 });
+});

@@ -1,5 +1,5 @@
 // YAML model: every document of a file, with offsets on every node. Never throws.
-import { Composer, Document, isMap, isScalar, LineCounter, Parser, type CST, type Node } from 'yaml';
+import { Composer, Document, isMap, isScalar, Parser, type CST, type Node } from 'yaml';
 import type { Position, Range, ResourceRef, Severity } from '../core/types';
 
 export interface YamlProblem {
@@ -37,11 +37,10 @@ export const MAX_NESTING = 200;
 export const MAX_PROBLEMS = 100;
 
 export function parseYaml(text: string): ParsedFile {
-  const lineCounter = new LineCounter();
   const docs: ParsedDocument[] = [];
   const problems: YamlProblem[] = [];
   try {
-    const parser = new Parser(lineCounter.addNewLine);
+    const parser = new Parser();
     const composer = new Composer({ keepSourceTokens: true, prettyErrors: false, uniqueKeys: true, strict: true });
     // The CST parser is iterative; guard the recursive composer against hostile nesting before composing.
     const tooDeep = new Map<number, number>();
@@ -81,15 +80,36 @@ export function parseYaml(text: string): ParsedFile {
     });
   }
   capProblems(problems);
+  const lineStarts = computeLineStarts(text);
   const positionAt = (offset: number): Position => {
     const clamped = Math.max(0, Math.min(offset, text.length));
-    const { line, col } = lineCounter.linePos(clamped);
-    return { line: Math.max(0, line - 1), character: Math.max(0, col - 1) };
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= clamped) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: clamped - lineStarts[lo] };
   };
   return {
     text, docs, problems, positionAt,
     rangeOf: (start, end) => ({ start: positionAt(start), end: positionAt(Math.max(start, end)) }),
   };
+}
+
+/**
+ * Start offsets of every line, computed from the text itself (LSP line ends: \n, \r\n and a lone \r). The parser's
+ * own newline callback misses newlines inside tokens it could not place, which would shift every later position.
+ */
+export function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  }
+  return starts;
 }
 
 /** Offset of the first collection nested deeper than MAX_NESTING, found without recursion. */
