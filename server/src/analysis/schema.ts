@@ -17,7 +17,7 @@ export function createSchemaAnalyzer(dir: string | undefined): FileAnalyzer {
       const out: Finding[] = [];
       for (const pd of ctx.parsed.docs) {
         if (token.isCancellationRequested) break;
-        for (const issue of validator.validateDocument(pd, token)) {
+        for (const issue of validator.validateCached(pd, ctx.parsed.text, token)) {
           out.push({
             range: ctx.parsed.rangeOf(issue.start, issue.end), severity: issue.severity, code: issue.code,
             message: issue.message, source: SCHEMA_SOURCE, resource: pd.resource,

@@ -39,9 +39,44 @@ interface Walk {
   cel: CelConverter;
 }
 
+/** Characters of document source the result cache keeps (its keys are copies, so old file texts are not kept alive). */
+const CACHE_CHARS = 8_000_000;
+
 export class SchemaValidator {
   private readonly patterns = new Map<string, RegExp | null>();
+  /** Document source (from its first token, "---" included, to its end) -> its issues, offsets relative to that start. */
+  private readonly results = new Map<string, SchemaIssue[]>();
+  private cachedChars = 0;
+  private directivesOf: { text: string; has: boolean } | undefined;
   constructor(readonly store: SchemaStore, private readonly rules = new CelRules()) {}
+
+  /**
+   * validateDocument, remembered by the document's exact source: a document that did not change (in an edited file, or
+   * anywhere else) gets the issues it had, moved to where it now starts. The issues are a function of that source alone
+   * (the schemas never change), except for directives (%YAML, %TAG), which live before "---": files with any are not cached.
+   */
+  validateCached(pd: ParsedDocument, text: string, token?: Cancellation): SchemaIssue[] {
+    if (this.directivesOf?.text !== text) this.directivesOf = { text, has: /^%/m.test(text) };
+    const [from, , to] = pd.doc.range;
+    if (this.directivesOf.has || !(from >= 0 && to >= from && to <= text.length)) return this.validateDocument(pd, token);
+    const key = text.slice(from, to);
+    const hit = this.results.get(key);
+    if (hit) {
+      this.results.delete(key);
+      this.results.set(key, hit);
+      return hit.map((i) => ({ ...i, start: i.start + from, end: i.end + from }));
+    }
+    const issues = this.validateDocument(pd, token);
+    if (token?.isCancellationRequested || key.length > CACHE_CHARS / 4) return issues;
+    this.results.set(Buffer.from(key, 'utf16le').toString('utf16le'), issues.map((i) => ({ ...i, start: i.start - from, end: i.end - from })));
+    this.cachedChars += key.length;
+    for (const k of this.results.keys()) {
+      if (this.cachedChars <= CACHE_CHARS) break;
+      this.results.delete(k);
+      this.cachedChars -= k.length;
+    }
+    return issues;
+  }
 
   validateDocument(pd: ParsedDocument, token?: Cancellation): SchemaIssue[] {
     const root = pd.doc.contents;

@@ -30,9 +30,10 @@ const plainOfMap = new WeakMap<YAMLMap, Scalar>();
  * go-yaml v2 (YAML 1.1, which the API server's decoder uses) reads the plain scalar "001:db8::". Follow go-yaml.
  */
 function goYamlPlain(map: YAMLMap): Scalar | undefined {
-  if (!map.flow || map.srcToken || map.items.length !== 1 || !map.range) return undefined;
+  if (!map.flow || map.items.length !== 1 || !map.range) return undefined;
   const { key, value } = map.items[0];
-  if (!isScalar(key) || key.type !== 'PLAIN' || !key.range || key.range[1] + 1 !== map.range[1]) return undefined;
+  // The composer gives such an implicit one-pair mapping its key's start; a written {...} starts at its "{".
+  if (!isScalar(key) || key.type !== 'PLAIN' || !key.range || key.range[0] !== map.range[0] || key.range[1] + 1 !== map.range[1]) return undefined;
   if (!isScalar(value) || value.value !== null || value.source !== '') return undefined;
   let s = plainOfMap.get(map);
   if (!s) {

@@ -1,0 +1,265 @@
+// Schema validation benchmark (issue 3): our language server against yaml-language-server (npm, configured with the same
+// Kubernetes + Istio schemas as one JSON Schema), both over LSP stdio, side by side, fresh processes each repetition.
+//   full run:      didOpen of every file of a generated 2,000-resource workspace -> diagnostics for every file
+//   re-validation: one edit (didChange) in a 5,000-line file of that workspace -> its diagnostics
+//   bare parse:    the `yaml` package parsing that file (parseAllDocuments; Parser + Composer), in this process
+// Ours runs with every analyzer the product runs by default. Ours is measured with pull diagnostics (what VS Code uses)
+// and with push; yaml-language-server pushes only. Both push servers wait on purpose before validating (ours 150 ms,
+// yaml-language-server's validationDelayMs 200 ms): that idle delay is subtracted, so push figures are work, not waiting.
+// Env: BENCH_REPS (full runs per server, default 3), BENCH_EDITS (timed edits per run, default 15).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { Composer, Parser, parseAllDocuments } from 'yaml';
+import type { ClientCapabilities, Diagnostic } from 'vscode-languageserver-protocol/node';
+import { analyzeParsed } from '../../server/src/analysis/engine';
+import { parseYaml } from '../../server/src/yaml/parse';
+import { BenchClient, sleep } from './lib/lsp';
+import { writeYamlLsSchema } from './lib/jsonschema';
+import { generateWorkspace, type BenchFile } from './lib/workspace';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const EDITS = Number(process.env.BENCH_EDITS ?? 15);
+const WARMUP_EDITS = 3;
+const OUR_PUSH_DELAY = 150;
+const YAMLLS_DELAY = 200;
+
+type Mode = 'ours-pull' | 'ours-push' | 'yaml-ls';
+
+interface RunResult {
+  mode: Mode;
+  initMs: number;
+  fullMs: number;
+  editMs: number[];
+  diagnostics: number;
+  caught: number;
+  expected: number;
+  bigDiagnostics: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+
+function setup(): { dir: string; files: BenchFile[]; big: BenchFile; uris: Map<BenchFile, string>; schemaUri: string; kinds: number; schemaBytes: number } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iwb-schema-bench-'));
+  const ws = path.join(dir, 'workspace');
+  fs.mkdirSync(ws);
+  const { files, big } = generateWorkspace(2000, 5000);
+  const uris = new Map<BenchFile, string>();
+  for (const f of files) {
+    const p = path.join(ws, f.name);
+    fs.writeFileSync(p, f.text);
+    uris.set(f, pathToFileURL(p).href);
+  }
+  const schemaFile = path.join(dir, 'k8s-istio.schema.json');
+  const { kinds, bytes } = writeYamlLsSchema(path.join(ROOT, 'dist/schemas'), schemaFile);
+  return { dir, files, big, uris, schemaUri: pathToFileURL(schemaFile).href, kinds, schemaBytes: bytes };
+}
+
+function bareParse(text: string): { parseAll: number; parserComposer: number } {
+  const time = (fn: () => void) => {
+    for (let i = 0; i < 5; i++) fn();
+    const xs: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const t = performance.now();
+      fn();
+      xs.push(performance.now() - t);
+    }
+    return median(xs);
+  };
+  const parseAll = time(() => parseAllDocuments(text));
+  const parserComposer = time(() => {
+    const docs = [...new Composer().compose(new Parser().parse(text), true, text.length)];
+    if (!docs.length) throw new Error('no documents');
+  });
+  return { parseAll, parserComposer };
+}
+
+/** Our per-file pipeline in this process, no LSP: parse + every file analyzer after an edit (caches warm, as in the server). */
+function inProcess(big: BenchFile): { parse: number; analyze: number } {
+  const site = editSite(big);
+  const lines = big.text.split('\n');
+  const token = { isCancellationRequested: false };
+  const parse: number[] = [];
+  const analyze: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    lines[site.line] = lines[site.line].slice(0, site.character) + (i % 2 ? '2' : '4') + lines[site.line].slice(site.character + 1);
+    const text = lines.join('\n');
+    let t = performance.now();
+    const parsed = parseYaml(text);
+    if (i >= 5) parse.push(performance.now() - t);
+    t = performance.now();
+    analyzeParsed('file:///bench/big.yaml', parsed, token);
+    if (i >= 5) analyze.push(performance.now() - t);
+  }
+  return { parse: median(parse), analyze: median(analyze) };
+}
+
+/** A `replicas: N` line near the middle of the big file: the edit flips N between 2 and 4. */
+function editSite(big: BenchFile): { line: number; character: number } {
+  const lines = big.text.split('\n');
+  const cands = lines.flatMap((l, n) => (/^ {2}replicas: \d$/.test(l) ? [n] : []));
+  const line = cands.reduce((best, n) => (Math.abs(n - lines.length / 2) < Math.abs(best - lines.length / 2) ? n : best), cands[0]);
+  return { line, character: lines[line].indexOf(':') + 2 };
+}
+
+const YAML_CAPS: ClientCapabilities = {
+  workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } },
+  textDocument: { publishDiagnostics: { versionSupport: true }, synchronization: { dynamicRegistration: false } },
+};
+
+function caughtCount(files: BenchFile[], byFile: Map<BenchFile, Diagnostic[]>): { caught: number; expected: number } {
+  let caught = 0;
+  let expected = 0;
+  for (const f of files) {
+    const diags = byFile.get(f) ?? [];
+    for (const line of f.brokenLines) {
+      expected++;
+      if (diags.some((d) => d.range.start.line <= line && d.range.end.line >= line)) caught++;
+    }
+  }
+  return { caught, expected };
+}
+
+async function run(mode: Mode, env: ReturnType<typeof setup>): Promise<RunResult> {
+  const { files, big, uris, schemaUri } = env;
+  const pull = mode === 'ours-pull';
+  const yamlSettings = {
+    schemas: { [schemaUri]: ['*.yaml', '*.yml'] }, validate: true, hover: false, completion: false, format: { enable: false },
+    schemaStore: { enable: false }, kubernetesCRDStore: { enable: false },
+  };
+  const client = mode === 'yaml-ls'
+    ? new BenchClient([path.join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'],
+      (section) => (section === 'yaml' ? yamlSettings : {}), ROOT)
+    : new BenchClient([path.join(ROOT, 'dist/server.js'), '--stdio'], () => ({}), ROOT);
+  const caps: ClientCapabilities = pull ? { ...YAML_CAPS, textDocument: { ...YAML_CAPS.textDocument, diagnostic: { dynamicRegistration: false } } } : YAML_CAPS;
+  const rootUri = pathToFileURL(path.join(env.dir, 'workspace')).href;
+  const tInit = performance.now();
+  await client.initialize(caps, rootUri);
+  if (mode === 'yaml-ls') {
+    // yaml-language-server pulls its settings after `initialized`; wait until it has them before timing.
+    for (let i = 0; i < 200 && client.configRequests === 0; i++) await sleep(10);
+    if (!client.configRequests) throw new Error('yaml-language-server never asked for its settings');
+  }
+  // Start-up work done on `initialized` (ours indexes the workspace folder for the mesh analysis) is not part of the
+  // full run: wait until the server has answered a request sent after it, and report it separately.
+  await client.roundTrip();
+  const initMs = performance.now() - tInit;
+  await sleep(300);
+  const delay = mode === 'yaml-ls' ? YAMLLS_DELAY : mode === 'ours-push' ? OUR_PUSH_DELAY : 0;
+
+  // Full run.
+  client.published = [];
+  const byFile = new Map<BenchFile, Diagnostic[]>();
+  const t0 = performance.now();
+  let t1: number;
+  if (pull) {
+    await Promise.all(files.map(async (f) => {
+      await client.open(uris.get(f)!, f.text);
+      byFile.set(f, await client.pull(uris.get(f)!));
+    }));
+    t1 = performance.now();
+  } else {
+    for (const f of files) await client.open(uris.get(f)!, f.text);
+    const got = await Promise.all(files.map((f) => client.waitPublished((p) => p.uri === uris.get(f))));
+    got.forEach((p, i) => byFile.set(files[i], p.diagnostics));
+    t1 = Math.max(...got.map((p) => p.at));
+  }
+  const fullMs = t1 - t0 - delay;
+  const diagnostics = [...byFile.values()].reduce((a, d) => a + d.length, 0);
+  const { caught, expected } = caughtCount(files, byFile);
+  const bigDiagnostics = byFile.get(big)!.length;
+
+  // Re-validation after one edit in the big file.
+  const uri = uris.get(big)!;
+  const site = editSite(big);
+  const editMs: number[] = [];
+  let version = 1;
+  for (let e = 0; e < WARMUP_EDITS + EDITS; e++) {
+    await sleep(50);
+    version++;
+    const range = { start: site, end: { line: site.line, character: site.character + 1 } };
+    const newText = version % 2 ? '2' : '4';
+    client.published = [];
+    const t = performance.now();
+    await client.change(uri, version, range, newText);
+    let items: Diagnostic[];
+    let done: number;
+    if (pull) {
+      items = await client.pull(uri);
+      done = performance.now();
+    } else {
+      const p = await client.waitPublished((x) => x.uri === uri && (x.version === undefined || x.version === version));
+      items = p.diagnostics;
+      done = p.at;
+    }
+    if (items.length !== bigDiagnostics) throw new Error(`${mode}: ${items.length} diagnostics after edit ${e}, ${bigDiagnostics} before`);
+    if (e >= WARMUP_EDITS) editMs.push(done - t - delay);
+  }
+  await client.shutdown();
+  return { mode, initMs, fullMs, editMs, diagnostics, caught, expected, bigDiagnostics };
+}
+
+async function main(): Promise<void> {
+  const env = setup();
+  const { files, big } = env;
+  console.log(`workspace: ${files.reduce((a, f) => a + f.resources, 0)} resources in ${files.length} files; ${big.name}: ${big.text.split('\n').length} lines, ${big.resources} resources; ` +
+    `${files.reduce((a, f) => a + f.broken, 0)} resources carry a deliberate schema error`);
+  console.log(`yaml-language-server schema: ${env.kinds} apiVersion/kind pairs from dist/schemas, ${(env.schemaBytes / 1e6).toFixed(1)} MB JSON Schema (draft-07)`);
+  const bare = bareParse(big.text);
+  const results: RunResult[] = [];
+  const modes: Mode[] = ['yaml-ls', 'ours-pull', 'ours-push'];
+  for (let r = 0; r < REPS; r++) {
+    const order = modes.map((_, i) => modes[(i + r) % modes.length]);
+    for (const m of order) {
+      const res = await run(m, env);
+      results.push(res);
+      console.log(`  rep ${r + 1} ${m.padEnd(9)} start-up ${fmt(res.initMs).padStart(9)}  full ${fmt(res.fullMs).padStart(9)}  edit median ${fmt(median(res.editMs)).padStart(9)}  ` +
+        `diagnostics ${res.diagnostics} (big file ${res.bigDiagnostics}), deliberate errors caught ${res.caught}/${res.expected}`);
+    }
+  }
+  const bareAfter = bareParse(big.text);
+  const parseAll = Math.min(bare.parseAll, bareAfter.parseAll);
+  const parserComposer = Math.min(bare.parserComposer, bareAfter.parserComposer);
+  const of = (m: Mode) => results.filter((x) => x.mode === m);
+  const full = (m: Mode) => median(of(m).map((x) => x.fullMs));
+  const edit = (m: Mode) => median(of(m).flatMap((x) => x.editMs));
+  const yls = { full: full('yaml-ls'), edit: edit('yaml-ls') };
+
+  console.log('\n| measure (medians) | yaml-language-server | ours (pull) | ours (push) | yaml-ls / ours (pull) | yaml-ls / ours (push) |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(`| full validation, 2,000 resources | ${fmt(yls.full)} | ${fmt(full('ours-pull'))} | ${fmt(full('ours-push'))} | ${(yls.full / full('ours-pull')).toFixed(1)}x | ${(yls.full / full('ours-push')).toFixed(1)}x |`);
+  console.log(`| re-validation after one edit, ${big.text.split('\n').length}-line file | ${fmt(yls.edit)} | ${fmt(edit('ours-pull'))} | ${fmt(edit('ours-push'))} | ${(yls.edit / edit('ours-pull')).toFixed(1)}x | ${(yls.edit / edit('ours-push')).toFixed(1)}x |`);
+  console.log(`\nbare yaml parse of that file: parseAllDocuments ${fmt(parseAll)}, Parser+Composer ${fmt(parserComposer)}`);
+  const bareMin = Math.min(parseAll, parserComposer);
+  const ip = inProcess(big);
+  console.log(`ours in-process after an edit (no LSP, no workspace-wide mesh analysis): parseYaml ${fmt(ip.parse)} + file analyzers ${fmt(ip.analyze)} ` +
+    `= ${((ip.parse + ip.analyze) / bareMin).toFixed(2)}x the bare parse`);
+  for (const m of ['ours-pull', 'ours-push'] as const) {
+    console.log(`re-validation ${m} / bare parse: ${(edit(m) / parseAll).toFixed(2)}x parseAllDocuments, ${(edit(m) / parserComposer).toFixed(2)}x Parser+Composer`);
+  }
+  const fullRatio = yls.full / Math.max(full('ours-pull'), full('ours-push'));
+  const editRatio = Math.max(edit('ours-pull'), edit('ours-push')) / bareMin;
+  console.log(`\ntarget full run >= 5x faster than yaml-language-server: ${fullRatio.toFixed(1)}x (slower of pull/push) ${fullRatio >= 5 ? 'MET' : 'NOT MET'}`);
+  console.log(`target re-validation within 3x of a bare parse: ${editRatio.toFixed(2)}x (slower of pull/push vs faster bare parse) ${editRatio <= 3 ? 'MET' : 'NOT MET'}`);
+
+  const ylsCaught = of('yaml-ls').map((x) => x.caught);
+  const oursCaught = [...of('ours-pull'), ...of('ours-push')].map((x) => x.caught);
+  const expected = results[0].expected;
+  console.log(`deliberate schema errors reported: yaml-language-server ${Math.min(...ylsCaught)}/${expected}, ours ${Math.min(...oursCaught)}/${expected}`);
+  fs.rmSync(env.dir, { recursive: true, force: true });
+  if (Math.min(...ylsCaught) === 0) throw new Error('yaml-language-server reported none of the deliberate schema errors: its schemas are not active');
+  if (Math.min(...oursCaught) < expected) throw new Error('our server missed deliberate schema errors');
+}
+
+main().then(() => process.exit(0), (e: unknown) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});
