@@ -24,6 +24,7 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: { graph: 'media/graph/main.ts' }, outdir: 'dist' },
 ];
 
 // TextMate grammars: YAML source in syntaxes/ -> JSON in dist/syntaxes/.

@@ -12,7 +12,7 @@ export class Ctx {
   readonly config = new Config();
   readonly log = new Log();
   readonly meshTree: MeshTreeProvider;
-  readonly routeTables = new RouteTablesProvider();
+  readonly routeTables: RouteTablesProvider;
   private readonly serverOut = new LazyLogChannel('Istio Workbench Language Server');
   private readonly trace = new LazyLogChannel('Istio Workbench LSP Trace');
   private readonly clientCleanup: vscode.Disposable[] = [];
@@ -21,12 +21,14 @@ export class Ctx {
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.meshTree = new MeshTreeProvider(this.config, this.log);
+    this.routeTables = new RouteTablesProvider(this.log);
     this.status = new ResourceStatus(() => this._client);
     this.pushExtCleanup(this.log, this.serverOut, this.trace, this.meshTree, this.routeTables, this.status);
     this.pushExtCleanup(
       vscode.window.registerTreeDataProvider('istioWorkbench.meshTree', this.meshTree),
       vscode.window.registerTreeDataProvider('istioWorkbench.routeTables', this.routeTables),
       vscode.workspace.onDidChangeConfiguration((e) => this.onConfigChange(e)),
+      this.meshTree.onDidChangeSession((s) => this.routeTables.setSession(s)),
       { dispose: () => void this.stopClient() },
     );
   }
@@ -71,6 +73,6 @@ export class Ctx {
     if (RESTART_SERVER_SETTINGS.some((s) => e.affectsConfiguration(s))) {
       void this.restartClient().catch((err: unknown) => this.log.error('language server restart failed', err));
     }
-    if (CLUSTER_SETTINGS.some((s) => e.affectsConfiguration(s))) this.meshTree.refresh();
+    if (CLUSTER_SETTINGS.some((s) => e.affectsConfiguration(s))) this.meshTree.reconnect();
   }
 }

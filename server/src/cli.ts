@@ -6,10 +6,14 @@ import { collectYamlFiles } from './analysis/files';
 import { reaches } from './core/findings';
 import { NEVER_CANCELLED, isSeverity, type Finding, type Severity } from './core/types';
 import { VERSION } from './core/version';
-import { parseYaml, resourceLabel } from './yaml/parse';
+import { INJECT_USAGE, runInject } from './inject/cli';
+import { MESH_ANALYZER_NAMES, MESH_CLI_OPTIONS, MESH_USAGE, loadMeshCliSettings, runMeshCli } from './mesh/cli-options';
+import { parseYaml, resourceLabel, type ParsedFile } from './yaml/parse';
 
 export interface FileFinding extends Finding {
   file: string;
+  /** Istio's friendly resource name, for mesh findings. */
+  friendly?: string;
 }
 
 const USAGE = `Usage: istio-workbench <command> [options]
@@ -19,13 +23,17 @@ Commands:
     --format json|text                 Output format (default: text)
     --failure-threshold Info|Warning|Error
                                        Exit 1 when a finding reaches this level (default: Error)
-    --analyzers a.B,c.D                Run only these analyzers (${FILE_ANALYZERS.map((a) => a.name).join(', ')})
+    --analyzers a.B,c.D                Run only these analyzers (${FILE_ANALYZERS.map((a) => a.name).join(', ')} and the mesh analyzers)
+${MESH_USAGE}
+
+${INJECT_USAGE}
 
 Options:
   -h, --help      Show this help
   -v, --version   Print the version
 
-Exit status: 0 no finding reached the threshold, 1 one did, 2 usage or input error.`;
+Exit status: 0 no finding reached the threshold, 1 one did, 2 usage or input error.
+inject: 0 injected, 1 injection failed, 2 usage or input error.`;
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -58,6 +66,7 @@ function dispatch(argv: string[], io: CliIO): number {
     return 0;
   }
   if (command === 'analyze') return analyze(rest, io);
+  if (command === 'inject') return runInject(rest, io);
   throw new UsageError(`unknown command "${command}"`);
 }
 
@@ -70,6 +79,7 @@ function analyze(args: string[], io: CliIO): number {
       format: { type: 'string', default: 'text' },
       'failure-threshold': { type: 'string', default: 'Error' },
       analyzers: { type: 'string' },
+      ...MESH_CLI_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -84,11 +94,13 @@ function analyze(args: string[], io: CliIO): number {
   let only: Set<string> | undefined;
   if (values.analyzers !== undefined) {
     only = new Set(values.analyzers.split(',').map((s) => s.trim()).filter(Boolean));
-    const known = new Set(FILE_ANALYZERS.map((a) => a.name));
+    const known = new Set([...FILE_ANALYZERS.map((a) => a.name), ...MESH_ANALYZER_NAMES]);
     const unknown = [...only].filter((n) => !known.has(n));
     if (unknown.length) throw new UsageError(`unknown analyzer(s): ${unknown.join(', ')}`);
   }
   if (positionals.length === 0) throw new UsageError('analyze needs at least one file or directory');
+  const mesh = loadMeshCliSettings(values);
+  if (!mesh.ok) throw new UsageError(mesh.error);
 
   const fileInputs = positionals.filter((p) => p !== '-');
   const files = collectYamlFiles(fileInputs);
@@ -101,6 +113,7 @@ function analyze(args: string[], io: CliIO): number {
   for (const f of files.value) sources.push({ file: f, read: () => fs.readFileSync(f, 'utf8') });
 
   const findings: FileFinding[] = [];
+  const parsedFiles: { file: string; parsed: ParsedFile }[] = [];
   for (const { file, read } of sources) {
     let text: string;
     try {
@@ -109,9 +122,15 @@ function analyze(args: string[], io: CliIO): number {
       io.stderr(`istio-workbench: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 2;
     }
-    const result = analyzeParsed(file, parseYaml(text), NEVER_CANCELLED, { only }) ?? [];
+    const parsed = parseYaml(text);
+    parsedFiles.push({ file, parsed });
+    const result = analyzeParsed(file, parsed, NEVER_CANCELLED, { only }) ?? [];
     for (const f of result) findings.push({ file, ...f });
   }
+  const meshResult = runMeshCli(parsedFiles, mesh.value, only);
+  for (const e of meshResult.errors) io.stderr(`istio-workbench: internal error in ${e}\n`);
+  findings.push(...meshResult.findings);
+  findings.sort((a, b) => (a.file === b.file ? a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character : 0));
 
   if (format === 'json') io.stdout(`${JSON.stringify(findings.map(toJson), null, 2)}\n`);
   else io.stdout(formatText(findings, sources.length));
@@ -119,7 +138,7 @@ function analyze(args: string[], io: CliIO): number {
 }
 
 function toJson(f: FileFinding) {
-  return { file: f.file, range: f.range, severity: f.severity, code: f.code, message: f.message, source: f.source, resource: f.resource };
+  return { file: f.file, range: f.range, severity: f.severity, code: f.code, message: f.message, source: f.source, resource: f.resource && f.friendly ? { ...f.resource, friendly: f.friendly } : f.resource };
 }
 
 function formatText(findings: FileFinding[], fileCount: number): string {

@@ -1,10 +1,11 @@
 // Language server entry: only wiring. Runs over IPC (started by the extension) or stdio (`node dist/server.js --stdio`).
-import { CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { VERSION } from './core/version';
 import { CodeActionHandler } from './lsp/codeActions';
 import { SchemaAssistHandler } from './lsp/completion';
 import { DiagnosticsHandler } from './lsp/diagnostics';
+import { MeshHandler } from './lsp/mesh';
 import { DocumentResourcesHandler } from './lsp/resources';
 import { SettingsStore } from './lsp/settings';
 import { DocumentSymbolHandler } from './lsp/symbols';
@@ -24,6 +25,9 @@ const documents = new TextDocuments(TextDocument);
 const cache = new ParseCache();
 let diagnostics: DiagnosticsHandler | undefined;
 let settings: SettingsStore | undefined;
+let mesh: MeshHandler | undefined;
+let folders: string[] = [];
+let watchFiles = false;
 
 connection.onInitialize((params): InitializeResult => {
   const caps = params.capabilities;
@@ -32,6 +36,12 @@ connection.onInitialize((params): InitializeResult => {
   settings = new SettingsStore(connection, !!caps.workspace?.configuration);
   diagnostics = new DiagnosticsHandler(connection, documents, cache, settings, pull);
   diagnostics.registerHandlers();
+  const diag = diagnostics;
+  mesh = new MeshHandler(connection, documents, cache, () => diag.refreshAll());
+  mesh.registerHandlers();
+  diagnostics.extraFindings = (uri) => mesh?.findingsFor(uri) ?? [];
+  folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  watchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   new DocumentSymbolHandler(connection, documents, cache).registerHandlers();
   new DocumentResourcesHandler(connection, documents, cache).registerHandlers();
   new CodeActionHandler(connection, documents, cache, settings).registerHandlers();
@@ -45,6 +55,7 @@ connection.onInitialize((params): InitializeResult => {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       completionProvider: { triggerCharacters: [':', '-'] },
       hoverProvider: true,
+      definitionProvider: true,
       ...(pull ? { diagnosticProvider: { identifier: 'istio-workbench', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
     },
   };
@@ -53,6 +64,8 @@ connection.onInitialize((params): InitializeResult => {
 let dynamicConfig = false;
 connection.onInitialized(() => {
   if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+  if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+  mesh?.indexFolders(folders);
 });
 
 connection.onDidChangeConfiguration(() => {

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { showErrorWithLogs } from '../log';
+import { CLUSTER_COMMANDS } from './cluster';
+import { GraphPanel, registerGraphSerializer } from '../webview/graphPanel';
 
 type Factory = (ctx: Ctx) => (...args: unknown[]) => unknown;
 
@@ -35,7 +37,7 @@ const chooseContext: Factory = (ctx) => async () => {
 };
 
 const refresh: Factory = (ctx) => () => {
-  ctx.meshTree.refresh();
+  ctx.meshTree.reconnect();
   ctx.routeTables.refresh();
 };
 
@@ -50,15 +52,20 @@ const restartServer: Factory = (ctx) => async () => {
 
 const showLog: Factory = (ctx) => () => ctx.log.show();
 
+const showServiceGraph: Factory = (ctx) => () => GraphPanel.show(ctx.extension.extensionUri, ctx.log);
+
 const COMMANDS: Record<string, Factory> = {
   'istioWorkbench.chooseContext': chooseContext,
   'istioWorkbench.refresh': refresh,
   'istioWorkbench.restartServer': restartServer,
   'istioWorkbench.showLog': showLog,
+  ...CLUSTER_COMMANDS,
+  'istioWorkbench.showServiceGraph': showServiceGraph,
 };
 
 export function registerCommands(ctx: Ctx): void {
   for (const [id, factory] of Object.entries(COMMANDS)) {
     ctx.pushExtCleanup(vscode.commands.registerCommand(id, factory(ctx)));
   }
+  ctx.pushExtCleanup(registerGraphSerializer(ctx.extension.extensionUri, ctx.log), { dispose: () => GraphPanel.current?.dispose() });
 }

@@ -8,6 +8,8 @@ const path = require('path');
 const suites = [
   ['extension host (mocha, vscode API)', 'run-ext-tests.js'],
   ['workbench UI (Playwright, packaged .vsix)', 'ui.js'],
+  ['service graph (Prometheus + webview, packaged .vsix)', 'graph.js'],
+  ['live cluster views (test API server, packaged .vsix)', 'cluster.js'],
 ];
 const t0 = Date.now();
 let failed = 0;

@@ -5,6 +5,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeParsed } from '../analysis/engine';
+import type { Finding } from '../core/types';
 import type { ParseCache } from '../yaml/cache';
 import { toDiagnostic } from './convert';
 import type { SettingsStore } from './settings';
@@ -13,6 +14,8 @@ const PUSH_DELAY_MS = 150;
 
 export class DiagnosticsHandler {
   private readonly pending = new Map<string, { timer: NodeJS.Timeout; cts: CancellationTokenSource }>();
+  /** Cross-file findings merged into each document's diagnostics (the mesh analysis). */
+  extraFindings: ((uri: string) => Finding[]) | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -61,6 +64,7 @@ export class DiagnosticsHandler {
     if (!current) return [];
     const parsed = this.cache.get(uri, current.version, current.getText());
     const findings = analyzeParsed(uri, parsed, token, { settings });
+    if (findings && settings.enable && this.extraFindings) findings.push(...this.extraFindings(uri));
     return findings?.map(toDiagnostic);
   }
 

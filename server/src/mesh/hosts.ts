@@ -1,7 +1,7 @@
 // Host names as Istio's analyzers treat them (pkg/config/host and analyzers/util/hosts.go). Pure.
 import type { AnalysisContext } from './context';
 import { GK } from './gvk';
-import { annotations, arr, obj, spec, str, type MeshResource } from './model';
+import { annotations, arr, obj, spec, str, strMap, type MeshResource } from './model';
 
 export const EXPORT_ALL = '*';
 export const EXPORT_LOCAL = '.';
@@ -63,6 +63,8 @@ export function shortOrFullName(defaultNs: string, name: string): { namespace: s
 export interface HostTarget {
   ports: { number: number; name: string; protocol: string }[];
   resource: MeshResource;
+  /** A ServiceEntry's workloadSelector labels (empty for a Service). */
+  workloadSelector?: Record<string, string>;
 }
 
 /** util.InitServiceEntryHostMap: "scope/fqdn" -> the ServiceEntry (or Service as one) defining the host. */
@@ -74,6 +76,7 @@ export function serviceEntryHostMap(ctx: AnalysisContext): Map<string, HostTarge
     const s = spec(r);
     const target: HostTarget = {
       resource: r,
+      workloadSelector: strMap(obj(s.workloadSelector).labels),
       ports: arr(s.ports).map((p) => ({ number: Number(obj(p).number) || 0, name: str(obj(p).name), protocol: str(obj(p).protocol) })),
     };
     const exportTo = arr(s.exportTo).map(str);

@@ -19,7 +19,14 @@ export function isClusterScoped(kind: string): boolean {
 export interface IndexOptions {
   /** Namespace given to namespaced resources whose YAML has none (Istio's harness uses '', istioctl the context's). */
   defaultNamespace?: string;
+  /**
+   * Also index the pod template of each workload (Deployment, StatefulSet, ...) as a Pod: a workspace of manifests has no
+   * running pods, and without them every selector would look dangling. Off in Istio's test harness, which sees only Pods.
+   */
+  podsFromWorkloads?: boolean;
 }
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
 
 interface FileEntry {
   parsed: ParsedFile;
@@ -34,9 +41,11 @@ export class MeshIndex {
   /** Bumped on every change; lets callers cache derived results. */
   generation = 0;
   readonly defaultNamespace: string;
+  readonly podsFromWorkloads: boolean;
 
   constructor(opts: IndexOptions = {}) {
     this.defaultNamespace = opts.defaultNamespace ?? 'default';
+    this.podsFromWorkloads = opts.podsFromWorkloads ?? false;
   }
 
   /** Adds or replaces a file (text or an already parsed file). */
@@ -44,7 +53,7 @@ export class MeshIndex {
     const parsed = typeof content === 'string' ? parseYaml(content) : content;
     const prev = this.files.get(uri);
     if (prev && prev.parsed === parsed && prev.cluster === opts.cluster) return;
-    this.files.set(uri, { parsed, cluster: opts.cluster, resources: extractResources(uri, parsed, this.defaultNamespace, opts) });
+    this.files.set(uri, { parsed, cluster: opts.cluster, resources: extractResources(uri, parsed, this.defaultNamespace, opts, this.podsFromWorkloads) });
     this.changed();
   }
 
@@ -90,20 +99,24 @@ export class MeshIndex {
   private build(): void {
     this.byGk = new Map();
     this.byKey = new Map();
-    for (const r of this.all()) {
+    // One resource per kind/namespace/name (and cluster): a later definition replaces an earlier one, as a later
+    // `kubectl apply` would and as Istio's file source does.
+    for (const r of this.all()) this.byKey.set(`${r.gk}|${r.namespace}|${r.name}${r.cluster ? `|${r.cluster}` : ''}`, r);
+    for (const r of this.byKey.values()) {
       let list = this.byGk.get(r.gk);
       if (!list) this.byGk.set(r.gk, (list = []));
       list.push(r);
-      // Later definitions replace earlier ones, as a later `kubectl apply` would.
-      this.byKey.set(`${r.gk}|${r.namespace}|${r.name}`, r);
     }
+    for (const r of [...this.byKey.values()]) if (r.cluster) this.byKey.set(`${r.gk}|${r.namespace}|${r.name}`, r);
   }
 }
 
-function extractResources(uri: string, parsed: ParsedFile, defaultNs: string, opts: { assumed?: boolean; cluster?: string }): MeshResource[] {
+function extractResources(uri: string, parsed: ParsedFile, defaultNs: string, opts: { assumed?: boolean; cluster?: string }, podsFromWorkloads: boolean): MeshResource[] {
   const out: MeshResource[] = [];
+  // Like kubectl and istioctl, a document with YAML errors is not loaded: its content is not what the author meant.
+  const broken = new Set(parsed.problems.filter((p) => p.severity === 'Error').map((p) => p.docIndex));
   for (const d of parsed.docs) {
-    if (!isMap(d.doc.contents)) continue;
+    if (!isMap(d.doc.contents) || broken.has(d.index) || broken.has(-1)) continue;
     let data: Obj;
     try {
       data = obj(d.doc.toJS({ maxAliasCount: 100 }));
@@ -112,7 +125,14 @@ function extractResources(uri: string, parsed: ParsedFile, defaultNs: string, op
     }
     const add = (o: Obj, base: (string | number)[]) => {
       const r = toResource(uri, parsed, d.doc, d.index, o, base, defaultNs);
-      if (r) out.push({ ...r, ...(opts.assumed ? { assumed: true } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}) });
+      if (!r) return;
+      const res = { ...r, ...(opts.assumed ? { assumed: true } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}) };
+      out.push(res);
+      if (podsFromWorkloads && WORKLOAD_KINDS.has(r.kind)) {
+        const tpl = obj(obj(o.spec).template);
+        const md = { ...obj(tpl.metadata), name: str(obj(tpl.metadata).name) || r.name, namespace: r.namespace };
+        out.push({ ...res, gk: 'core/Pod', kind: 'Pod', apiVersion: 'v1', name: md.name, obj: { apiVersion: 'v1', kind: 'Pod', metadata: md, spec: tpl.spec }, base: [...base, 'spec', 'template'], derived: true });
+      }
     };
     const kind = str(data.kind);
     if (/List$/.test(kind) && Array.isArray(data.items) && isSeq(d.doc.get('items', true))) {

@@ -28,6 +28,8 @@ export interface MeshResource {
   cluster?: string;
   /** True for resources of the assumed-cluster baseline. */
   assumed?: boolean;
+  /** True for a Pod inferred from a workload's pod template. */
+  derived?: boolean;
 }
 
 export function groupOf(apiVersion: string): string {

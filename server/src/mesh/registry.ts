@@ -1,5 +1,20 @@
 // Every mesh analyzer, named after Istio's. Add new analyzers here (one line each).
 import type { MeshAnalyzer } from './context';
+import { caCertificateAnalyzer } from './analyzers/destinationrule-cacertificate';
+import { portNameAnalyzer } from './analyzers/service-portname';
+import { serviceEntryAnalyzer } from './analyzers/serviceentry-protocoladdresses';
+import { externalControlPlaneAnalyzer } from './analyzers/externalcontrolplane';
+import { applicationUIDAnalyzer } from './analyzers/applicationuid';
+import { envoyPatchAnalyzer } from './analyzers/envoyfilter-patch';
+import { sidecarSelectorAnalyzer } from './analyzers/sidecar-selector';
+import { subsetSelectPodAnalyzer } from './analyzers/destinationrule-subsetselectpod';
+import { injectionAnalyzer } from './analyzers/injection';
+import { multiServiceAnalyzer } from './analyzers/deployment-multiservice';
+import { telemetryProviderAnalyzer } from './analyzers/telemetry-provider';
+import { conflictingServiceEntryProtocolAnalyzer } from './analyzers/serviceentry-conflictingprotocol';
+import { telemetryDefaultSelectorAnalyzer } from './analyzers/telemetry-defaultselector';
+import { k8sGatewaySelectorAnalyzer } from './analyzers/k8sgateway-selector';
+import { jwtClaimRouteAnalyzer } from './analyzers/virtualservice-jwtclaimroute';
 import { certificateAnalyzer } from './analyzers/gateway-certificate';
 import { conflictingGatewayAnalyzer } from './analyzers/gateway-conflictinggateway';
 import { ingressGatewayPortAnalyzer } from './analyzers/gateway-ingressgatewayport';
@@ -18,4 +33,19 @@ export const MESH_ANALYZERS: readonly MeshAnalyzer[] = [
   destinationHostAnalyzer,
   destinationRuleAnalyzer,
   gatewayAnalyzer,
+  caCertificateAnalyzer,
+  portNameAnalyzer,
+  serviceEntryAnalyzer,
+  externalControlPlaneAnalyzer,
+  applicationUIDAnalyzer,
+  envoyPatchAnalyzer,
+  sidecarSelectorAnalyzer,
+  subsetSelectPodAnalyzer,
+  injectionAnalyzer,
+  multiServiceAnalyzer,
+  telemetryProviderAnalyzer,
+  conflictingServiceEntryProtocolAnalyzer,
+  telemetryDefaultSelectorAnalyzer,
+  k8sGatewaySelectorAnalyzer,
+  jwtClaimRouteAnalyzer,
 ];

@@ -1,45 +1,83 @@
-// gateway.ConflictingGatewayAnalyzer: gateways with the same selector and port define overlapping hosts (IST0101, IST0145).
-import { relatedAt, type MeshAnalyzer } from '../context';
+// gateway.ConflictingGatewayAnalyzer: gateways selecting the same workload define the same host and bind on one port
+// (IST0101 for a selector that matches nothing, IST0145).
+import { relatedAt, type AnalysisContext, type MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
-import { hostMatches } from '../hosts';
-import { arr, fullName, num, obj, spec, str, type MeshResource } from '../model';
+import { arr, fullName, labels, num, obj, selectorMatches, spec, str, type MeshResource } from '../model';
 import { gatewaySelector, selectorPath, selectorString } from './gwutil';
+
+/** "selector~port" -> gateway full name -> host -> bind (gatewaysContextMap). */
+type GatewaysMap = Map<string, Map<string, { hosts: Map<string, string>; gw: MeshResource }>>;
 
 export const conflictingGatewayAnalyzer: MeshAnalyzer = {
   name: 'gateway.ConflictingGatewayAnalyzer',
   analyze(ctx) {
-    // "selector~port" -> gateway full name -> hosts (a later server of the same gateway replaces an earlier one, as in Istio).
-    const map = new Map<string, Map<string, { hosts: string[]; gw: MeshResource }>>();
-    const portOf = (server: unknown) => num(obj(obj(server).port).number) ?? 0;
+    const map: GatewaysMap = new Map();
     for (const gw of ctx.forEach(GK.Gateway)) {
       const sel = selectorString(gatewaySelector(gw));
       for (const server of arr(spec(gw).servers)) {
         const key = `${sel}~${portOf(server)}`;
         if (!map.has(key)) map.set(key, new Map());
-        map.get(key)!.set(fullName(gw), { hosts: arr(obj(server).hosts).map(str), gw });
+        const hb = new Map<string, string>();
+        for (const h of arr(obj(server).hosts).map(str)) hb.set(h, str(obj(server).bind));
+        map.get(key)!.set(fullName(gw), { hosts: hb, gw });
       }
     }
-    for (const gw of ctx.forEach(GK.Gateway)) {
-      const selMap = gatewaySelector(gw);
-      const sel = selectorString(selMap);
-      if (sel !== '' && ![...map.keys()].some((k) => k.includes(sel))) {
-        ctx.report('IST0101', gw, selectorPath(selMap), ['selector', sel]);
-        continue;
-      }
-      arr(spec(gw).servers).forEach((server, i) => {
-        const port = portOf(server);
-        const hosts = arr(obj(server).hosts).map(str);
-        const conflicts: { name: string; gw: MeshResource }[] = [];
-        for (const [name, v] of map.get(`${sel}~${port}`) ?? []) {
-          for (const h of hosts) {
-            if (v.hosts.some((o) => hostMatches(h, o)) && name !== fullName(gw)) conflicts.push({ name, gw: v.gw });
-          }
-        }
-        if (conflicts.length) {
-          ctx.report('IST0145', gw, ['spec', 'servers', i, 'hosts'], [conflicts.map((c) => c.name).join(','), sel, String(port), hosts.join(',')],
-            conflicts.map((c) => relatedAt(c.gw, `conflicting Gateway ${c.name}`, ['spec', 'servers'])));
-        }
-      });
-    }
+    for (const gw of ctx.forEach(GK.Gateway)) analyzeGateway(ctx, gw, map);
   },
 };
+
+function portOf(server: unknown): number {
+  return num(obj(obj(server).port).number) ?? 0;
+}
+
+function parseSelector(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of s.split(',')) {
+    const kv = pair.split('=');
+    if (kv.length === 2) out[kv[0]] = kv[1];
+  }
+  return out;
+}
+
+function analyzeGateway(ctx: AnalysisContext, gw: MeshResource, map: GatewaysMap): void {
+  const selMap = gatewaySelector(gw);
+  const sel = selectorString(selMap);
+  const hit: GatewaysMap = new Map();
+  for (const [key, v] of map) {
+    const xSel = key.split('~').length === 2 ? key.split('~')[0] : '';
+    let matched = sel === xSel;
+    if (!matched && (xSel.includes(sel) || sel.includes(xSel))) {
+      const x = parseSelector(xSel);
+      matched = ctx.forEach(GK.Pod).some((p) => selectorMatches(selMap, labels(p)) && selectorMatches(x, labels(p)));
+    }
+    if (matched) hit.set(key, v);
+  }
+  if (sel !== '' && hit.size === 0) {
+    ctx.report('IST0101', gw, selectorPath(selMap), ['selector', sel]);
+    return;
+  }
+  arr(spec(gw).servers).forEach((server, i) => {
+    const port = String(portOf(server));
+    const hosts = arr(obj(server).hosts).map(str);
+    const bind = str(obj(server).bind);
+    const conflicts: { name: string; gw: MeshResource }[] = [];
+    for (const [key, values] of hit) {
+      if (key.split('~')[1] !== port) continue;
+      for (const [name, v] of values) {
+        if (name !== fullName(gw) && checkDuplicates(hosts, bind, v.hosts)) conflicts.push({ name, gw: v.gw });
+      }
+    }
+    if (conflicts.length) {
+      const names = conflicts.map((c) => c.name).sort();
+      ctx.report('IST0145', gw, ['spec', 'servers', i, 'hosts'], [names.join(','), sel, port, hosts.join(',')],
+        conflicts.map((c) => relatedAt(c.gw, `conflicting Gateway ${c.name}`, ['spec', 'servers'])));
+    }
+  });
+}
+
+/** model.CheckDuplicates: hosts already known with the same bind; when none, the hosts become known (Istio mutates the map). */
+function checkDuplicates(hosts: string[], bind: string, known: Map<string, string>): boolean {
+  const dup = hosts.some((h) => known.has(h) && known.get(h) === bind);
+  if (!dup) for (const h of hosts) known.set(h, bind);
+  return dup;
+}

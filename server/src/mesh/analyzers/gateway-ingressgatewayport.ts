@@ -19,7 +19,10 @@ export const ingressGatewayPortAnalyzer: MeshAnalyzer = {
         for (const svc of ctx.forEach(GK.Service)) {
           if (svc.namespace !== pod.namespace) continue;
           if (!selectorMatches(strMap(spec(svc).selector), labels(pod))) continue;
-          for (const p of arr(spec(svc).ports)) if (str(obj(p).protocol || 'TCP') === 'TCP') ports.add(num(obj(p).port) ?? 0);
+          for (const p of arr(spec(svc).ports)) {
+            // The gateway listens on the target port that reaches the workload (Istio: TargetPort.IntValue() or Port).
+            if (str(obj(p).protocol) === 'TCP') ports.add(num(obj(p).targetPort) || (num(obj(p).port) ?? 0));
+          }
         }
       }
       if (matches === 0) {
@@ -31,7 +34,7 @@ export const ingressGatewayPortAnalyzer: MeshAnalyzer = {
         if (!port || typeof port !== 'object') return;
         const n = num(obj(port).number) ?? 0;
         if (!ports.has(n)) {
-          ctx.report('IST0162', gw, ['spec', 'servers', i, 'port', 'number'], [selectorString(sel), n],
+          ctx.report('IST0162', gw, ['spec', 'servers', i, 'port', 'number'], [n, selectorString(sel)],
             firstPod ? [relatedAt(firstPod, `${firstPod.kind} selected by the gateway`)] : []);
         }
       });

@@ -1,0 +1,23 @@
+// k8sgateway.SelectorAnalyzer: a policy selecting the pods of a Kubernetes Gateway by label has no effect there; it
+// needs targetRef (IST0166).
+import type { MeshAnalyzer } from '../context';
+import { GK } from '../gvk';
+import { arr, labels, obj, selectorMatches, spec, strMap } from '../model';
+
+const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
+const POLICIES = [GK.RequestAuthentication, GK.AuthorizationPolicy, GK.WasmPlugin, GK.Telemetry];
+
+export const k8sGatewaySelectorAnalyzer: MeshAnalyzer = {
+  name: 'k8sgateway.SelectorAnalyzer',
+  analyze(ctx) {
+    for (const gk of POLICIES) {
+      for (const r of ctx.forEach(gk)) {
+        const s = spec(r);
+        const sel = strMap(obj(s.selector).matchLabels);
+        if (Object.keys(sel).length === 0 || s.targetRef || arr(s.targetRefs).length) continue;
+        const pod = ctx.forEach(GK.Pod).find((p) => p.namespace === r.namespace && GATEWAY_NAME_LABEL in labels(p) && selectorMatches(sel, labels(p)));
+        if (pod) ctx.report('IST0166', r, ['spec', 'selector'], [labels(pod)[GATEWAY_NAME_LABEL]]);
+      }
+    }
+  },
+};

@@ -1,0 +1,51 @@
+// virtualservice.JWTClaimRouteAnalyzer: routing on "@request.auth.claims.*" at a gateway whose pods no
+// RequestAuthentication applies to (IST0149).
+import type { YamlPath, MeshAnalyzer } from '../context';
+import { GK } from '../gvk';
+import { shortOrFullName } from '../hosts';
+import { arr, labels, obj, selectorMatches, spec, str, strMap, type MeshResource } from '../model';
+import { gatewaySelector } from './gwutil';
+
+const CLAIM_PREFIX = '@request.auth.claims.';
+
+function claimKey(vs: MeshResource): { key: string; path: YamlPath } | undefined {
+  const http = arr(spec(vs).http);
+  for (let i = 0; i < http.length; i++) {
+    const matches = arr(obj(http[i]).match);
+    for (let j = 0; j < matches.length; j++) {
+      for (const field of ['headers', 'withoutHeaders']) {
+        const key = Object.keys(obj(obj(matches[j])[field])).find((k) => k.startsWith(CLAIM_PREFIX));
+        if (key) return { key, path: ['spec', 'http', i, 'match', j, field, key] };
+      }
+    }
+  }
+  return undefined;
+}
+
+export const jwtClaimRouteAnalyzer: MeshAnalyzer = {
+  name: 'virtualservice.JWTClaimRouteAnalyzer',
+  analyze(ctx) {
+    const raByNs = new Map<string, Record<string, string>[]>();
+    for (const ra of ctx.forEach(GK.RequestAuthentication)) {
+      raByNs.set(ra.namespace, [...(raByNs.get(ra.namespace) ?? []), strMap(obj(spec(ra).selector).matchLabels)]);
+    }
+    for (const vs of ctx.forEach(GK.VirtualService)) {
+      const claim = claimKey(vs);
+      if (!claim) continue;
+      for (const gwName of arr(spec(vs).gateways).map(str)) {
+        if (gwName === 'mesh') continue;
+        const n = shortOrFullName(vs.namespace, gwName);
+        const gw = ctx.get(GK.Gateway, n.namespace, n.name);
+        if (!gw) continue;
+        const sel = gatewaySelector(gw);
+        for (const pod of ctx.forEach(GK.Pod)) {
+          if (!selectorMatches(sel, labels(pod))) continue;
+          const selectors = [...(raByNs.get('istio-system') ?? []), ...(raByNs.get(pod.namespace) ?? [])];
+          if (!selectors.some((s) => selectorMatches(s, labels(pod)))) {
+            ctx.report('IST0149', vs, claim.path, [claim.key, `${n.namespace}/${n.name}`, pod.name]);
+          }
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,86 @@
+// Istio's analyzer test cases (test/fixtures/analyzers/analyzer-cases.json), run the way its `environment` block says:
+// only the named analyzer, inputs plus default resources, mesh config when given; multiset of (code, resource) compared.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { MeshIndex } from '../../server/src/mesh/index';
+import { meshConfigWith, parseMeshConfig } from '../../server/src/mesh/meshconfig';
+import { MESH_ANALYZERS } from '../../server/src/mesh/registry';
+import { runMeshAnalysis, setAssumedResources } from '../../server/src/mesh/run';
+
+const DIR = path.resolve(__dirname, '../../../test/fixtures/analyzers');
+/** The score this implementation reaches; the test fails if it drops below. */
+const FLOOR_EXACT_CASES = 67;
+
+interface Case {
+  id: string;
+  analyzer: string;
+  inputFiles?: string[];
+  meshConfigFile?: string;
+  clusters?: Record<string, string[]>;
+  expected: { code: string; resource: string }[];
+}
+
+function runCase(c: Case): string[] {
+  const index = new MeshIndex({ defaultNamespace: '' });
+  const meshOverlay = c.meshConfigFile ? parseMeshConfig(fs.readFileSync(path.join(DIR, c.meshConfigFile), 'utf8')) : undefined;
+  if (meshOverlay && !meshOverlay.ok) throw new Error(meshOverlay.error);
+  const mesh = meshConfigWith(meshOverlay?.value ?? {});
+  if (c.clusters) {
+    for (const [cluster, files] of Object.entries(c.clusters)) {
+      for (const f of files) index.setFile(`${cluster}:${f}`, fs.readFileSync(path.join(DIR, f), 'utf8'), { cluster });
+    }
+  } else {
+    for (const f of c.inputFiles ?? []) index.setFile(f, fs.readFileSync(path.join(DIR, f), 'utf8'));
+  }
+  if (mesh.ingressControllerMode !== 'OFF') setAssumedResources(index);
+  const res = runMeshAnalysis(index, { only: new Set([c.analyzer]), mesh })!;
+  if (res.errors.length) throw new Error(res.errors.join('\n'));
+  return res.findings.map((f) => `${f.finding.code} ${f.friendly}`);
+}
+
+function multisetDiff(a: string[], b: string[]): string[] {
+  const rest = [...b];
+  return a.filter((x) => {
+    const i = rest.indexOf(x);
+    if (i < 0) return true;
+    rest.splice(i, 1);
+    return false;
+  });
+}
+
+test('Istio analyzer cases', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(DIR, 'analyzer-cases.json'), 'utf8')) as { cases: Case[] };
+  const known = new Set(MESH_ANALYZERS.map((a) => a.name));
+  let exact = 0;
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let fpOnEmpty = 0;
+  const misses: string[] = [];
+  for (const c of manifest.cases) {
+    const expected = c.expected.map((e) => `${e.code} ${e.resource}`);
+    let got: string[];
+    try {
+      got = known.has(c.analyzer) ? runCase(c) : [];
+    } catch (e) {
+      misses.push(`${c.id}: threw ${e instanceof Error ? e.stack : String(e)}`);
+      fn += expected.length;
+      continue;
+    }
+    const extra = multisetDiff(got, expected);
+    const missing = multisetDiff(expected, got);
+    tp += got.length - extra.length;
+    fp += extra.length;
+    fn += missing.length;
+    if (expected.length === 0 && extra.length) fpOnEmpty++;
+    if (!extra.length && !missing.length) exact++;
+    else misses.push(`${c.id} (${c.analyzer}${known.has(c.analyzer) ? '' : ', not implemented'}): missing [${missing.join('; ')}] extra [${extra.join('; ')}]`);
+  }
+  const p = tp + fp ? tp / (tp + fp) : 1;
+  const r = tp + fn ? tp / (tp + fn) : 1;
+  console.log(`analyzer cases: ${exact}/${manifest.cases.length} cases exact, messages precision ${(p * 100).toFixed(1)}% recall ${(r * 100).toFixed(1)}%, false positives on no-message cases: ${fpOnEmpty}`);
+  if (process.env.MESH_CASES_VERBOSE || exact < manifest.cases.length) for (const m of misses) console.log(`  miss: ${m}`);
+  assert.ok(exact >= FLOOR_EXACT_CASES, `exact cases ${exact} below the floor ${FLOOR_EXACT_CASES}`);
+});
