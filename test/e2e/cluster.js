@@ -9,27 +9,13 @@ const os = require('os');
 const path = require('path');
 const { startCodeServer, launchBrowser } = require('../harness/cs');
 const { startApiServer } = require('../apiserver/server');
+const { SHOTS, packagedVsix, createChecks } = require('./checks');
 const { ROOT, DEMO } = require('./fixtures');
 
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const VSIX = path.resolve(process.argv[2] || path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`));
-const SHOTS = path.join(ROOT, 'test-results/e2e');
+const VSIX = packagedVsix();
 
 let page;
-let failed = 0;
-let passed = 0;
-const check = async (name, fn) => {
-  const t0 = Date.now();
-  try {
-    const note = await fn();
-    passed++;
-    console.log(`  ok   ${name} (${Date.now() - t0} ms)${note ? `: ${note}` : ''}`);
-  } catch (e) {
-    failed++;
-    console.log(`  FAIL ${name}: ${String(e.message).split('\n')[0]}`);
-    await page?.screenshot({ path: path.join(SHOTS, `cluster-${name.replace(/\W+/g, '-')}-FAILED.png`) }).catch(() => {});
-  }
-};
+const { check, counts } = createChecks('cluster-', () => page);
 const pane = (title) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
 const row = (title, text) => pane(title).locator('.monaco-list-row', { hasText: text }).first();
 const text = async (loc) => (await loc.innerText()).replace(/\s+/g, ' ').trim();
@@ -112,6 +98,6 @@ async function expand(title, label) {
     await api.close();
     fs.rmSync(path.dirname(kubeconfig), { recursive: true, force: true });
   }
-  console.log(`cluster e2e: ${passed} passed, ${failed} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  process.exit(failed ? 1 : 0);
+  console.log(`cluster e2e: ${counts.passed} passed, ${counts.failed} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  process.exit(counts.failed ? 1 : 0);
 })().catch((e) => { console.error(e); process.exit(2); });

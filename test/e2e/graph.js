@@ -9,29 +9,15 @@ const fs = require('fs');
 const path = require('path');
 const { startCodeServer, launchBrowser } = require('../harness/cs');
 const { startPrometheus } = require('../prometheus/server');
+const { SHOTS, packagedVsix, createChecks } = require('./checks');
 const { ROOT, DEMO } = require('./fixtures');
 const { standalonePage } = require('./graph-page');
 
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const VSIX = path.resolve(process.argv[2] || path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`));
-const SHOTS = path.join(ROOT, 'test-results/e2e');
+const VSIX = packagedVsix();
 const HOSTILE = '<img src=x onerror=window.pwned=1>';
 
 let page;
-let failed = 0;
-let passed = 0;
-const check = async (name, fn) => {
-  const t0 = Date.now();
-  try {
-    const note = await fn();
-    passed++;
-    console.log(`  ok   ${name} (${Date.now() - t0} ms)${note ? `: ${note}` : ''}`);
-  } catch (e) {
-    failed++;
-    console.log(`  FAIL ${name}: ${String(e.message).split('\n')[0]}`);
-    await page?.screenshot({ path: path.join(SHOTS, `graph-${name.replace(/\W+/g, '-')}-FAILED.png`) }).catch(() => {});
-  }
-};
+const { check, counts } = createChecks('graph-', () => page);
 
 async function hostileMessage() {
   const { layoutGraph } = require(path.join(ROOT, 'out/src/graph/layout.js'));
@@ -64,8 +50,8 @@ async function hostileMessage() {
     const labels = await page.locator('.node-label').allTextContents();
     if (!labels.includes(HOSTILE)) throw new Error(`labels ${JSON.stringify(labels)}`);
     await page.locator('g.node').first().hover();
-    const counts = await page.evaluate(() => ({ img: document.querySelectorAll('img, script:not([src]), foreignObject, svg svg, b, i:not(.swatch), u').length, pwned: window.pwned }));
-    if (counts.img || counts.pwned) throw new Error(`markup was interpreted: ${JSON.stringify(counts)}`);
+    const found = await page.evaluate(() => ({ img: document.querySelectorAll('img, script:not([src]), foreignObject, svg svg, b, i:not(.swatch), u').length, pwned: window.pwned }));
+    if (found.img || found.pwned) throw new Error(`markup was interpreted: ${JSON.stringify(found)}`);
     if (!(await page.locator('#details').innerText()).includes(HOSTILE)) throw new Error('details do not show the name as text');
     await page.locator('g.node').first().click();
     const last = await page.evaluate(() => window.__posted.at(-1));
@@ -160,6 +146,6 @@ async function hostileMessage() {
     await cs.stop();
     await prom.stop();
   }
-  console.log(`graph e2e: ${passed} passed, ${failed} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  process.exit(failed ? 1 : 0);
+  console.log(`graph e2e: ${counts.passed} passed, ${counts.failed} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  process.exit(counts.failed ? 1 : 0);
 })().catch((e) => { console.error(e); process.exit(2); });
