@@ -57,3 +57,10 @@ test('every file the manifest references is in the .vsix allowlist', () => {
     assert.ok(fs.existsSync(path.join(ROOT, f)) || f.startsWith('dist/'), `${f} does not exist`);
   }
 });
+
+test('the README documents every setting and every command', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  for (const key of Object.keys(c.configuration.properties)) assert.ok(readme.includes(`\`${key}\``), `README lacks setting ${key}`);
+  for (const cmd of c.commands) assert.ok(readme.includes(`Istio: ${cmd.title}`), `README lacks command "Istio: ${cmd.title}"`);
+  assert.ok(readme.includes('npm start') && readme.includes('npm test'));
+});
