@@ -27,3 +27,24 @@ export const DocumentResourcesRequest = new RequestType<DocumentResourcesParams,
 
 /** Name of the settings section the server reads per resource with workspace/configuration. */
 export const SETTINGS_SECTION = 'istioWorkbench';
+
+export interface InjectionPreviewParams {
+  uri: string;
+  /** Index of the YAML document (workload) in the file. */
+  documentIndex: number;
+}
+
+export interface InjectionPreviewResult {
+  /** The whole file with that document replaced by its injected form (or a comment saying why it cannot be). */
+  text: string;
+  /** Set when the document cannot be injected (invalid annotations, YAML errors, not a workload). */
+  error?: string;
+}
+
+/** Sidecar injection preview of one document, computed from the server's live copy of the file. */
+export const InjectionPreviewRequest = new RequestType<InjectionPreviewParams, InjectionPreviewResult | null, void>(
+  'istioWorkbench/injectionPreview',
+);
+
+/** Client command the injection CodeLens runs: (uri: string, documentIndex: number) opens the diff editor. */
+export const PREVIEW_INJECTION_COMMAND = 'istioWorkbench.previewInjection';

@@ -5,6 +5,8 @@ import { VERSION } from './core/version';
 import { CodeActionHandler } from './lsp/codeActions';
 import { SchemaAssistHandler } from './lsp/completion';
 import { DiagnosticsHandler } from './lsp/diagnostics';
+import { injectionHover } from './inject/hover';
+import { INJECTION_ACTION_KINDS, InjectionHandler } from './lsp/injection';
 import { MeshHandler } from './lsp/mesh';
 import { DocumentResourcesHandler } from './lsp/resources';
 import { SettingsStore } from './lsp/settings';
@@ -37,22 +39,30 @@ connection.onInitialize((params): InitializeResult => {
   diagnostics = new DiagnosticsHandler(connection, documents, cache, settings, pull);
   diagnostics.registerHandlers();
   const diag = diagnostics;
-  mesh = new MeshHandler(connection, documents, cache, () => diag.refreshAll());
+  mesh = new MeshHandler(connection, documents, cache, () => diag.refreshAll(), !!caps.workspace?.configuration);
   mesh.registerHandlers();
-  diagnostics.extraFindings = (uri) => mesh?.findingsFor(uri) ?? [];
+  diagnostics.extraFindings = (uri, s) => mesh?.findingsFor(uri, s) ?? [];
   folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   watchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   new DocumentSymbolHandler(connection, documents, cache).registerHandlers();
   new DocumentResourcesHandler(connection, documents, cache).registerHandlers();
-  new CodeActionHandler(connection, documents, cache, settings).registerHandlers();
+  const codeActions = new CodeActionHandler(connection, documents, cache, settings);
+  codeActions.registerHandlers();
+  const injection = new InjectionHandler(connection, documents, cache);
+  injection.registerHandlers();
+  codeActions.extraActions = (p) => injection.codeActions(p);
+  codeActions.extraFindings = (uri, s) => mesh?.findingsFor(uri, s) ?? [];
   const schemaDir = defaultSchemaDir(__dirname);
-  new SchemaAssistHandler(connection, documents, cache, schemaDir ? new SchemaStore(schemaDir) : undefined).registerHandlers();
+  const assist = new SchemaAssistHandler(connection, documents, cache, schemaDir ? new SchemaStore(schemaDir) : undefined);
+  assist.extraHover = injectionHover;
+  assist.registerHandlers();
   return {
     serverInfo: { name: 'istio-workbench', version: VERSION },
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       documentSymbolProvider: { label: 'Istio Workbench' },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, ...INJECTION_ACTION_KINDS.filter((k) => k !== CodeActionKind.QuickFix)] },
+      codeLensProvider: { resolveProvider: false },
       completionProvider: { triggerCharacters: [':', '-'] },
       hoverProvider: true,
       definitionProvider: true,
@@ -65,11 +75,12 @@ let dynamicConfig = false;
 connection.onInitialized(() => {
   if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
   if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
-  mesh?.indexFolders(folders);
+  void mesh?.indexFolders(folders);
 });
 
 connection.onDidChangeConfiguration(() => {
   settings?.clear();
+  mesh?.configurationChanged();
   diagnostics?.refreshAll();
 });
 

@@ -4,6 +4,7 @@ import type { Ctx } from '../ctx';
 import { showErrorWithLogs } from '../log';
 import { CLUSTER_COMMANDS } from './cluster';
 import { GraphPanel, registerGraphSerializer } from '../webview/graphPanel';
+import { previewInjection, registerInjectionPreview } from '../injection';
 
 type Factory = (ctx: Ctx) => (...args: unknown[]) => unknown;
 
@@ -61,11 +62,13 @@ const COMMANDS: Record<string, Factory> = {
   'istioWorkbench.showLog': showLog,
   ...CLUSTER_COMMANDS,
   'istioWorkbench.showServiceGraph': showServiceGraph,
+  'istioWorkbench.previewInjection': previewInjection,
 };
 
 export function registerCommands(ctx: Ctx): void {
   for (const [id, factory] of Object.entries(COMMANDS)) {
     ctx.pushExtCleanup(vscode.commands.registerCommand(id, factory(ctx)));
   }
+  registerInjectionPreview(ctx);
   ctx.pushExtCleanup(registerGraphSerializer(ctx.extension.extensionUri, ctx.log), { dispose: () => GraphPanel.current?.dispose() });
 }

@@ -125,6 +125,44 @@ async function palette(label) {
       await shot('4-hover');
       return `"${text.slice(0, 90)}..."`;
     });
+    const injectionDiff = async (name, fileName, line) => {
+      await openFile(fileName);
+      if (line) {
+        await page.keyboard.press('Control+P');
+        await page.locator('.quick-input-widget input').fill(`:${line}`);
+        await page.keyboard.press('Enter');
+      }
+      const lens = editor.locator('.codelens-decoration a', { hasText: 'Preview sidecar injection' }).filter({ visible: true });
+      await lens.first().waitFor({ timeout: 60000 });
+      // The lens right above the cursor line (monaco keeps lenses of other lines in the DOM too).
+      const cursorY = (await editor.locator('.cursor').first().boundingBox())?.y ?? 0;
+      let best;
+      for (const l of await lens.all()) {
+        const box = await l.boundingBox();
+        if (box && box.height > 0 && box.y < cursorY && (!best || box.y > best.y)) best = { l, y: box.y };
+      }
+      await (best ? best.l : lens.first()).click();
+      const diff = page.locator('.monaco-diff-editor').first();
+      await diff.waitFor({ timeout: 15000 }).catch(async () => {
+        const boxes = await Promise.all((await lens.all()).map(async (l) => JSON.stringify(await l.boundingBox())));
+        throw new Error(`no diff editor after clicking the lens at y=${best?.y} (cursor y=${cursorY}; lenses: ${boxes.join(' ')})`);
+      });
+      await page.locator('.tabs-container .tab.active', { hasText: 'sidecar injected' }).waitFor();
+      // The modified (right) side is the virtual document with the injected workload.
+      const injected = diff.locator('.editor.modified .view-line', { hasText: 'istio-proxy' }).first();
+      await injected.waitFor();
+      const text = (await injected.innerText()).replace(/\s+/g, ' ').trim();
+      await shot(name);
+      await page.keyboard.press('Control+W');
+      return `right side: "${text.slice(0, 100)}"`;
+    };
+    await check('the CodeLens on the seed composer.yaml opens the injection diff', () => injectionDiff('5-injection-composer', 'composer.yaml'));
+    await check('the CodeLens on bookinfo productpage opens the injection diff', () => {
+      const lines = fs.readFileSync(path.join(DEMO, 'bookinfo/platform/bookinfo.yaml'), 'utf8').split('\n');
+      const name = lines.indexOf('  name: productpage-v1');
+      if (lines[name - 2] !== 'kind: Deployment') throw new Error('unexpected bookinfo.yaml layout');
+      return injectionDiff('5-injection-productpage', 'bookinfo.yaml', name - 2);
+    });
     await check('the Istio view container shows the no-cluster state', async () => {
       await page.locator('.activitybar [aria-label^="Istio"]').first().click();
       const mesh = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Mesh' }) });

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
   PublishDiagnosticsNotification, ConfigurationRequest, RegistrationRequest, ShutdownRequest, ExitNotification,
-  type ProtocolConnection, type ClientCapabilities, type PublishDiagnosticsParams, type InitializeResult,
+  type ProtocolConnection, type ClientCapabilities, type ConfigurationItem, type PublishDiagnosticsParams, type InitializeResult,
 } from 'vscode-languageserver-protocol/node';
 
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -16,6 +16,8 @@ export class TestClient {
   private waiters: { pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   settings: Record<string, unknown> = {};
   configurationRequests = 0;
+  /** Every item of every workspace/configuration request, in order. */
+  readonly configurationItems: ConfigurationItem[] = [];
   stderr = '';
 
   constructor() {
@@ -33,6 +35,7 @@ export class TestClient {
     });
     this.conn.onRequest(ConfigurationRequest.type, (params) => {
       this.configurationRequests++;
+      this.configurationItems.push(...params.items);
       return params.items.map(() => this.settings);
     });
     this.conn.onRequest(RegistrationRequest.type, () => undefined);
@@ -59,12 +62,20 @@ export class TestClient {
     });
   }
 
+  /** shutdown + exit; the process must be gone within 10 s (a hung server fails the test instead of hanging it). */
   async shutdown(): Promise<number | null> {
     const exited = new Promise<number | null>((r) => this.proc.once('exit', (code) => r(code)));
-    await this.conn.sendRequest(ShutdownRequest.type);
-    await this.conn.sendNotification(ExitNotification.type);
-    const code = await exited;
-    this.conn.dispose();
-    return code;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => { this.proc.kill('SIGKILL'); reject(new Error(`the server did not exit within 10 s; stderr: ${this.stderr.slice(0, 500)}`)); }, 10000);
+    });
+    try {
+      await Promise.race([this.conn.sendRequest(ShutdownRequest.type), deadline]);
+      await this.conn.sendNotification(ExitNotification.type);
+      return await Promise.race([exited, deadline]);
+    } finally {
+      clearTimeout(timer);
+      this.conn.dispose();
+    }
   }
 }

@@ -23,7 +23,7 @@ test('code actions: migration quick fix at the apiVersion, preferred, with its d
   const text = fs.readFileSync(path.join(ROOT, 'test/fixtures/seed/vp0.yaml'), 'utf8');
   const c = new TestClient();
   const init = await c.initialize({ textDocument: { diagnostic: { dynamicRegistration: false } }, workspace: { configuration: true } });
-  assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: [CodeActionKind.QuickFix] });
+  assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] });
   await c.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: URI, languageId: 'yaml', version: 1, text } });
 
   const report = (await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: URI } })) as FullDocumentDiagnosticReport;
@@ -33,9 +33,13 @@ test('code actions: migration quick fix at the apiVersion, preferred, with its d
   assert.equal(removed.range.start.line, line);
 
   const cursor = { line, character: 15 };
-  const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
+  const all = (await c.conn.sendRequest(CodeActionRequest.type, {
     textDocument: { uri: URI }, range: { start: cursor, end: cursor }, context: { diagnostics: [removed] },
   })) as CodeAction[];
+  // The seed's Deployment carries an Istio 0.2.7 sidecar: the injection actions come after the finding's fix.
+  const injection = ['Remove injected sidecar', 'Re-inject with the current template (Istio 0.x sidecar)'];
+  assert.deepEqual(all.filter((x) => !x.diagnostics).map((x) => x.title), injection);
+  const actions = all.filter((x) => x.diagnostics);
   assert.equal(actions.length, 1);
   const a = actions[0];
   assert.equal(a.kind, CodeActionKind.QuickFix);
@@ -50,18 +54,18 @@ test('code actions: migration quick fix at the apiVersion, preferred, with its d
   assert.deepEqual(dep.spec.selector, { matchLabels: { app: 'vp0' } });
   assert.deepEqual(parsed.docs[0].doc.toJS(), parseYaml(text).docs[0].doc.toJS());
 
-  // Nothing on the Service above; nothing when only refactorings are asked for.
+  // Nothing on the Service above; only the injection refactoring when only refactorings are asked for.
   const none = await c.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: URI }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } }, context: { diagnostics: [] } });
   assert.deepEqual(none, []);
   const refactor = await c.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: URI }, range: { start: cursor, end: cursor }, context: { diagnostics: [], only: [CodeActionKind.Refactor] } });
-  assert.deepEqual(refactor, []);
+  assert.deepEqual((refactor as CodeAction[]).map((x) => x.title), ['Remove injected sidecar']);
 
   // A disabled check offers no fix (the settings are read per document; the new document gets them).
   c.settings = { analysis: { disabled: ['deprecation.APIAnalyzer'] } };
   const uri2 = 'file:///ws/vp0-copy.yaml';
   await c.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uri2, languageId: 'yaml', version: 1, text } });
   const off = await c.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: uri2 }, range: { start: cursor, end: cursor }, context: { diagnostics: [] } });
-  assert.deepEqual(off, []);
+  assert.deepEqual((off as CodeAction[]).map((x) => x.title), injection);
   const report2 = (await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: uri2 } })) as FullDocumentDiagnosticReport;
   assert.ok(!report2.items.some((d) => d.code === 'RemovedAPI'));
   assert.equal(await c.shutdown(), 0);

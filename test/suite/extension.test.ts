@@ -134,6 +134,62 @@ suite('Istio Workbench in the extension host', () => {
     await waitFor('no errors after the migration', () => (errors().length === 0 ? true : undefined));
   });
 
+  test('sidecar injection actions on bookinfo productpage: valid YAML, every comment kept', async () => {
+    const uri = wsFile('bookinfo/platform/bookinfo.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const original = doc.getText();
+    const comments = (t: string) => t.split('\n').filter((l) => /^\s*#/.test(l));
+    const line = original.split('\n').indexOf('  name: productpage-v1');
+    const at = new vscode.Range(line, 2, line, 2);
+    try {
+      for (const title of ['Enable sidecar injection', 'Inject sidecar inline (kube-inject)']) {
+        const actions = await waitFor(`the "${title}" action`, async () => {
+          const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, at);
+          return all.find((a) => a.title.startsWith(title));
+        });
+        assert.ok(actions.edit);
+        assert.ok(await vscode.workspace.applyEdit(actions.edit));
+        const text = doc.getText();
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the suite runs from out/ inside the extension host
+        const { parseAllDocuments } = require('yaml') as typeof import('yaml');
+        for (const d of parseAllDocuments(text)) assert.deepEqual(d.errors, [], `${title}: valid YAML`);
+        assert.deepEqual(comments(text), comments(original), `${title}: every comment kept`);
+        assert.match(text, title.startsWith('Enable') ? /sidecar\.istio\.io\/inject: "true"/ : /name: istio-proxy/);
+        const whole = new vscode.WorkspaceEdit();
+        whole.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
+        assert.ok(await vscode.workspace.applyEdit(whole));
+      }
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
+  test('the injection preview opens as a diff and follows edits of the source', async () => {
+    const uri = wsFile('bookinfo/platform/bookinfo.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const lenses = await waitFor('the injection CodeLenses', async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      return all.filter((l) => l.command?.command === 'istioWorkbench.previewInjection').length === 6 ? all : undefined;
+    });
+    const lens = lenses.filter((l) => l.command?.command === 'istioWorkbench.previewInjection').pop()!;
+    await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+    const preview = await waitFor('the preview document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'istio-injection'));
+    await waitFor('injected content', () => preview.getText().includes('name: istio-proxy') || undefined);
+    const edit = new vscode.WorkspaceEdit();
+    const line = doc.getText().split('\n').indexOf('        prometheus.io/path: "/metrics"');
+    edit.insert(uri, new vscode.Position(line + 1, 0), '        sidecar.istio.io/proxyCPU: "lots"\n');
+    try {
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await waitFor('the preview to show the error', () => /cannot inject Deployment productpage-v1/.test(preview.getText()) || undefined);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
   test('restarting the language server keeps diagnostics working', async () => {
     await vscode.commands.executeCommand('istioWorkbench.restartServer');
     await waitFor('the restarted server', () => api.ctx.client?.isRunning() || undefined);

@@ -24,10 +24,19 @@ export function analyzeParsed(uri: string, parsed: ParsedFile, token: Cancellati
     if (opts.only && !opts.only.has(a.name)) continue;
     if (settings.disabled.includes(a.name) || !a.enabled(settings)) continue;
     for (const f of a.analyze({ uri, parsed, settings }, token)) {
-      const kept = applyPolicy(f, settings);
+      const kept = applySettings(a.name, f, settings);
       if (kept) out.push(kept);
     }
   }
   if (token.isCancellationRequested) return undefined;
   return out.sort(compareFindings);
+}
+
+/**
+ * The settings applied to one finding of the named analyzer (file or mesh): undefined when the analyzer or the code is
+ * disabled, or the code's severity is overridden to Ignore; else the finding with its final severity.
+ */
+export function applySettings(analyzer: string, f: Finding, settings: AnalysisSettings): Finding | undefined {
+  if (!settings.enable || settings.disabled.includes(analyzer)) return undefined;
+  return applyPolicy(f, settings);
 }

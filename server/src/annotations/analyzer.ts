@@ -16,7 +16,7 @@ const ANNOTATION_BY_NAME = new Map(ANNOTATIONS.map((a) => [a.name, a]));
 const LABEL_BY_NAME = new Map(LABELS.map((a) => [a.name, a]));
 
 /** Set by istiod, the gateway controller or the injector, never by users: not reported (Istio's AlwaysIgnoredAnnotations). */
-const ALWAYS_IGNORED = new Set(['sidecar.istio.io/status', 'gateway.istio.io/controller-version', 'istio.io/rev']);
+export const ALWAYS_IGNORED = new Set(['sidecar.istio.io/status', 'gateway.istio.io/controller-version', 'istio.io/rev']);
 const SIDECAR_INJECT = 'sidecar.istio.io/inject';
 const DEPRECATION_EXTRA: Record<string, string> = { [SIDECAR_INJECT]: ` in favor of the "${SIDECAR_INJECT}" label` };
 

@@ -33,10 +33,12 @@ export interface RelatedLocation {
   message: string;
 }
 
-/** A text replacement in the file the finding belongs to (positions as in Range). */
+/** A text replacement in the file the finding belongs to, or in the file `uri` names (positions as in Range). */
 export interface TextEditSpec {
   range: Range;
   newText: string;
+  /** Another file (a cross-resource fix, e.g. the DestinationRule of a missing subset); absent: the finding's file. */
+  uri?: string;
 }
 
 /** A fix the editor can offer as a quick fix. Edits must be minimal: keep comments, formatting and other documents. */

@@ -27,9 +27,25 @@ function doubleQuote(v: string): string {
   return JSON.stringify(v).replace(/[\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
 }
 
+/** Single-line scalars as written (the same names, images and ports recur in every injected pod). */
+const written = new Map<string, string>();
+
 function scalar(v: string, indent: string): string {
+  if (!v.includes('\n')) {
+    let w = written.get(v);
+    if (w === undefined) {
+      w = singleLine(v);
+      if (written.size >= 50_000) written.clear();
+      written.set(v, w);
+    }
+    return w;
+  }
   // eslint-disable-next-line no-control-regex
-  if (v.includes('\n') && !/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(v)) return literal(v, indent);
+  if (!/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(v)) return literal(v, indent);
+  return singleLine(v);
+}
+
+function singleLine(v: string): string {
   if (v === '' || resolvesAsNonString(v)) return doubleQuote(v);
   if (plainAllowed(v)) return v;
   // eslint-disable-next-line no-control-regex

@@ -10,6 +10,7 @@ import {
   IGNORED_NAMESPACES, INIT, OVERRIDES_ANNOTATION, PROXY, STATUS_ANNOTATION, VALIDATION, clearPrometheusAnnotations, containersOf,
   findContainer, findSidecar, mapOf, modifyContainers, promAnnotation, statusPortOf, str,
 } from './pod';
+import { readRenderedYaml } from './fastYaml';
 import { postProcess } from './postprocess';
 import { isMap } from './template/values';
 import { validateAnnotations } from './validate';
@@ -204,7 +205,13 @@ const renderedCache = new Map<string, unknown>();
 function parseRendered(text: string): Result<unknown> {
   if (renderedCache.has(text)) return { ok: true, value: renderedCache.get(text) };
   try {
-    const v = parseYamlText(text, { version: '1.1', maxAliasCount: 100, uniqueKeys: false }) as unknown;
+    let v: unknown;
+    try {
+      v = readRenderedYaml(text);
+    } catch {
+      // Outside the fast reader's subset: the full parser decides (and reports errors).
+      v = parseYamlText(text, { version: '1.1', maxAliasCount: 100, uniqueKeys: false }) as unknown;
+    }
     if (renderedCache.size >= 32) renderedCache.delete(renderedCache.keys().next().value as string);
     renderedCache.set(text, v);
     return { ok: true, value: v };

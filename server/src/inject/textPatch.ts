@@ -91,6 +91,16 @@ export class YamlPatcher {
     if (!n?.range) return this.fail();
     const start = n.range[0];
     const end = endOf(this.text, n) ?? n.range[1];
+    const asBlock = this.blockValueStart(n, after);
+    if (asBlock) {
+      // A comment after the flow value stays on the key's line.
+      const eolAt = this.text.indexOf('\n', end);
+      const rest = this.text.slice(end, eolAt < 0 ? this.text.length : eolAt).replace(/\r$/, '');
+      const comment = /^[ \t]+#/.test(rest) ? rest : '';
+      const to = comment ? end + rest.length : end;
+      this.edits.push({ start: asBlock.colon + 1, end: to, text: `${comment}\n${bodyLines(after, asBlock.indent).join('\n')}` });
+      return;
+    }
     if (isScalar(n) || (!isMap(after) && !Array.isArray(after)) || isEmpty(after)) {
       this.edits.push({ start, end, text: isScalar(n) && !isMap(after) && !Array.isArray(after) ? inlineScalar(after) : flowValue(after) });
       return;
@@ -103,6 +113,26 @@ export class YamlPatcher {
     const indent = ' '.repeat(columnOf(this.text, start));
     // The first line continues where the node starts (after "key:\n<indent>" or "- ").
     this.edits.push({ start, end, text: bodyLines(after, indent).join('\n').slice(indent.length) });
+  }
+
+  /** For a flow collection or scalar written after "key:" in a block mapping: where the colon is and the body's indent. */
+  private blockValueStart(n: Node, after: Value): { colon: number; indent: string } | undefined {
+    if ((!isMap(after) && !Array.isArray(after)) || isEmpty(after) || !n.range) return undefined;
+    if (!isScalar(n) && !((isYamlMap(n) || isSeq(n)) && n.flow)) return undefined;
+    const start = n.range[0];
+    const head = this.text.slice(lineStart(this.text, start), start);
+    const m = /^([ \t]*(?:- +)*)([^\s#][^#]*?):[ \t]*$/.exec(head);
+    if (!m || /[{}[\],]/.test(m[2])) return undefined;
+    const keyCol = m[1].length;
+    return { colon: lineStart(this.text, start) + head.lastIndexOf(':'), indent: ' '.repeat(isMap(after) ? keyCol + 2 : keyCol) };
+  }
+
+  /** Deletes whole lines [lineStart(from), end of the line holding `to`); at the end of the text, the line break before. */
+  private deleteLines(from: number, to: number): void {
+    const start = lineStart(this.text, from);
+    const end = nextLineStart(this.text, to);
+    if (end >= this.text.length && !this.text.endsWith('\n') && start > 0) this.edits.push({ start: start - 1, end: this.text.length, text: '' });
+    else this.edits.push({ start, end, text: '' });
   }
 
   private patchMap(node: YAMLMap, before: Json, after: Json): void {
@@ -149,7 +179,7 @@ export class YamlPatcher {
     const k = p.key as Node;
     const end = contentEnd(p);
     if (!k.range || end === undefined || !onlySpacesBefore(this.text, k.range[0])) return this.fail();
-    this.edits.push({ start: lineStart(this.text, k.range[0]), end: nextLineStart(this.text, end - 1), text: '' });
+    this.deleteLines(k.range[0], end - 1);
   }
 
   private appendPairs(node: YAMLMap, entries: [string, Value][]): void {
@@ -190,8 +220,8 @@ export class YamlPatcher {
     const col = node.range ? columnOf(this.text, this.dashOf(node.items[0]) ?? node.range[0]) : 0;
     const indent = ' '.repeat(col);
     // Removed items: whole lines.
-    before.forEach((b, i) => {
-      if (!afterNames.includes(beforeNames[i])) this.deleteItem(node.items[i]);
+    beforeNames.forEach((n, i) => {
+      if (!afterNames.includes(n)) this.deleteItem(node.items[i]);
     });
     // Changed items, then new items after the previous kept one (or before the first).
     let prev: unknown = undefined;
@@ -229,7 +259,7 @@ export class YamlPatcher {
     const dash = this.dashOf(item);
     const end = contentEnd(item);
     if (dash === undefined || end === undefined || !onlySpacesBefore(this.text, dash)) return this.fail();
-    this.edits.push({ start: lineStart(this.text, dash), end: nextLineStart(this.text, end - 1), text: '' });
+    this.deleteLines(dash, end - 1);
   }
 }
 
@@ -244,8 +274,17 @@ export function patchDocument(source: string, after: Json): OffsetEdit[] | undef
   const p = new YamlPatcher(source);
   p.patch(doc.contents, before, after);
   if (p.failed) return undefined;
-  const edits = [...p.edits].sort((a, b) => a.start - b.start || a.end - b.end);
-  for (let i = 1; i < edits.length; i++) if (edits[i].start < edits[i - 1].end) return undefined;
+  const edits: OffsetEdit[] = [];
+  for (const e of [...p.edits].sort((a, b) => a.start - b.start || a.end - b.end)) {
+    const prev = edits[edits.length - 1];
+    if (prev && e.start < prev.end) {
+      // Overlapping deletions (adjacent removed lines) merge; anything else cannot be applied together.
+      if (prev.text !== '' || e.text !== '') return undefined;
+      prev.end = Math.max(prev.end, e.end);
+      continue;
+    }
+    edits.push({ ...e });
+  }
   return edits;
 }
 

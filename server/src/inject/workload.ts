@@ -42,6 +42,11 @@ export function kindKey(obj: Json): string {
   return `${typeof obj.apiVersion === 'string' ? obj.apiVersion : ''}/${typeof obj.kind === 'string' ? obj.kind : ''}`;
 }
 
+/** Mapping keys from the object to its pod template ([] for a Pod), or null for kinds without one. */
+export function podTemplatePath(obj: Json): readonly string[] | null {
+  return TEMPLATE_PATHS[kindKey(obj)] ?? null;
+}
+
 export function isInjectableKind(obj: Json): boolean {
   return kindKey(obj) in TEMPLATE_PATHS;
 }

@@ -1,10 +1,11 @@
 // textDocument/codeAction: the quick fixes of the findings under the requested range, as WorkspaceEdits.
 import {
-  CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type TextDocuments,
+  CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type TextDocuments, type TextEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisSettings } from '../analysis/analyzer';
 import { analyzeParsed } from '../analysis/engine';
-import type { Finding, Range } from '../core/types';
+import type { Finding, Range, TextEditSpec } from '../core/types';
 import type { ParseCache } from '../yaml/cache';
 import { toDiagnostic } from './convert';
 import type { SettingsStore } from './settings';
@@ -22,6 +23,13 @@ function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
+/** A fix's edits grouped by file: an edit without a uri belongs to the finding's file. */
+function editsByUri(uri: string, edits: readonly TextEditSpec[]): Record<string, TextEdit[]> {
+  const out: Record<string, TextEdit[]> = {};
+  for (const e of edits) (out[e.uri ?? uri] ??= []).push({ range: e.range, newText: e.newText });
+  return out;
+}
+
 /** Builds the code actions for findings (pure conversion; the client's own diagnostic object is reused when it matches). */
 export function toCodeActions(uri: string, findings: readonly Finding[], params: Pick<CodeActionParams, 'range' | 'context'>): CodeAction[] {
   const only = params.context.only;
@@ -36,7 +44,7 @@ export function toCodeActions(uri: string, findings: readonly Finding[], params:
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: !!fix.preferred,
-        edit: { changes: { [uri]: fix.edits.map((e) => ({ range: e.range, newText: e.newText })) } },
+        edit: { changes: editsByUri(uri, fix.edits) },
       });
     }
   }
@@ -44,6 +52,11 @@ export function toCodeActions(uri: string, findings: readonly Finding[], params:
 }
 
 export class CodeActionHandler {
+  /** More actions for the requested range (sidecar injection), after the quick fixes of findings. */
+  extraActions: ((params: CodeActionParams) => CodeAction[]) | undefined;
+  /** Cross-file findings of the document (the mesh analysis), whose fixes are offered too. */
+  extraFindings: ((uri: string, settings: AnalysisSettings) => Finding[]) | undefined;
+
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
@@ -59,7 +72,11 @@ export class CodeActionHandler {
       const doc = this.documents.get(uri);
       if (!doc || token.isCancellationRequested) return null;
       const findings = analyzeParsed(uri, this.cache.get(uri, doc.version, doc.getText()), token, { settings });
-      return findings ? toCodeActions(uri, findings, params) : null;
+      if (!findings) return null;
+      if (settings.enable && this.extraFindings) findings.push(...this.extraFindings(uri, settings));
+      const actions = toCodeActions(uri, findings, params);
+      if (this.extraActions) actions.push(...this.extraActions(params));
+      return actions;
     });
   }
 }

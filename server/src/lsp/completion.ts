@@ -7,6 +7,7 @@ import { complete, type CompletionEntry } from '../editing/completion';
 import { hover } from '../editing/hover';
 import type { SchemaStore } from '../schema';
 import type { ParseCache } from '../yaml/cache';
+import type { ParsedFile } from '../yaml/parse';
 
 const KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
   property: CompletionItemKind.Property,
@@ -16,6 +17,9 @@ const KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
 };
 
 export class SchemaAssistHandler {
+  /** Another hover for the same position (sidecar injection annotations and labels), shown first. */
+  extraHover: ((parsed: ParsedFile, offset: number) => { markdown: string; start: number; end: number } | undefined) | undefined;
+
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
@@ -44,11 +48,16 @@ export class SchemaAssistHandler {
     });
     this.connection.onHover((params, token) => {
       const doc = this.documents.get(params.textDocument.uri);
-      if (!doc || !this.store || token.isCancellationRequested) return null;
+      if (!doc || token.isCancellationRequested) return null;
       const parsed = this.cache.get(doc.uri, doc.version, doc.getText());
-      const h = hover(parsed, doc.offsetAt(params.position), this.store);
-      if (!h) return null;
-      return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.start), end: doc.positionAt(h.end) } };
+      const offset = doc.offsetAt(params.position);
+      const h = this.store ? hover(parsed, offset, this.store) : undefined;
+      // Sidecar injection keys: what they do and the injection decision, above the schema's description.
+      const extra = this.extraHover?.(parsed, offset);
+      const markdown = [extra?.markdown, h?.markdown].filter(Boolean).join('\n\n---\n\n');
+      const range = extra ?? h;
+      if (!range) return null;
+      return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: { start: doc.positionAt(range.start), end: doc.positionAt(range.end) } };
     });
   }
 }

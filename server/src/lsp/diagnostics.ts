@@ -4,6 +4,7 @@ import {
   type CancellationToken, type Connection, type Diagnostic, type TextDocuments,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisSettings } from '../analysis/analyzer';
 import { analyzeParsed } from '../analysis/engine';
 import type { Finding } from '../core/types';
 import type { ParseCache } from '../yaml/cache';
@@ -15,7 +16,7 @@ const PUSH_DELAY_MS = 150;
 export class DiagnosticsHandler {
   private readonly pending = new Map<string, { timer: NodeJS.Timeout; cts: CancellationTokenSource }>();
   /** Cross-file findings merged into each document's diagnostics (the mesh analysis). */
-  extraFindings: ((uri: string) => Finding[]) | undefined;
+  extraFindings: ((uri: string, settings: AnalysisSettings) => Finding[]) | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -64,7 +65,7 @@ export class DiagnosticsHandler {
     if (!current) return [];
     const parsed = this.cache.get(uri, current.version, current.getText());
     const findings = analyzeParsed(uri, parsed, token, { settings });
-    if (findings && settings.enable && this.extraFindings) findings.push(...this.extraFindings(uri));
+    if (findings && settings.enable && this.extraFindings) findings.push(...this.extraFindings(uri, settings));
     return findings?.map(toDiagnostic);
   }
 

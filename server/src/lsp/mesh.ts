@@ -1,27 +1,103 @@
 // Mesh analysis in the editor: indexes the workspace folders' YAML (open documents from the editor, the rest from disk),
-// re-runs the mesh analyzers after a change, feeds their findings into each document's diagnostics, asks the client to
-// re-pull diagnostics of the other files, and answers go to definition across resources.
+// re-runs the mesh analyzers in the background after a change, serves their last findings with each document's
+// diagnostics (never waiting for a run), asks the client to re-pull when a run changed some file's findings, and answers
+// go to definition across resources.
+//
+// Consistency rules (the findings must equal the CLI's over the same texts, whatever the timing):
+// - no analysis runs before the workspace index has finished loading (a partial index yields false "not found"s);
+// - an open document always wins over its file on disk: loading from disk skips open documents, whenever it runs;
+// - the index is keyed by a canonical file URI, so the client's spelling of a URI ("file:///c%3A/...", "%40") and
+//   Node's never index one file twice.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileChangeType, type Connection, type Definition, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisSettings } from '../analysis/analyzer';
+import { applySettings } from '../analysis/engine';
 import { collectYamlFiles, isYamlFile } from '../analysis/files';
 import type { Finding } from '../core/types';
 import type { MeshFinding } from '../mesh/context';
 import { definitionAt } from '../mesh/definition';
+import { enabledGlobs, GlobSet } from '../mesh/glob';
 import { MeshIndex } from '../mesh/index';
-import { runMeshAnalysis, setAssumedResources } from '../mesh/run';
+import { meshConfigWith, parseMeshConfig } from '../mesh/meshconfig';
+import type { Obj } from '../mesh/model';
+import { ASSUMED_URI, runMeshAnalysis, setAssumedResources } from '../mesh/run';
+import { SETTINGS_SECTION } from '../protocol';
 import type { ParseCache } from '../yaml/cache';
 
-const REFRESH_DELAY_MS = 300;
+/** Quiet time after the last change before the mesh analysis runs (edits come in bursts while typing). */
+const ANALYSIS_DELAY_MS = 150;
+/** Files read from disk between two yields to the message loop while the index loads. */
+const LOAD_CHUNK = 25;
 /** Files larger than this are not indexed from disk (generated bundles, not hand-written config). */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const MAX_FILES = 10000;
 
+/** The workspace-wide mesh settings, converted from the client's configuration at this edge. */
+export interface MeshSettings {
+  /** Globs (relative to a workspace folder) of files the index skips: `analysis.exclude` plus `files.exclude`. */
+  exclude: string[];
+  /** Whether Istio's assumed cluster resources (istio-ingressgateway) join the index. */
+  assumeResources: boolean;
+  /** A YAML file of resources assumed to exist, replacing Istio's default baseline ('' for the default). */
+  assumeResourcesFile: string;
+  /** A MeshConfig file (or the istio ConfigMap) merged over Istio's defaults ('' for the defaults). */
+  meshConfigFile: string;
+}
+
+export const DEFAULT_MESH_SETTINGS: MeshSettings = { exclude: [], assumeResources: true, assumeResourcesFile: '', meshConfigFile: '' };
+
+function record(v: unknown): Record<string, unknown> {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** `istioWorkbench` section and `files.exclude` -> MeshSettings. */
+export function toMeshSettings(section: unknown, filesExclude: unknown): MeshSettings {
+  const r = record(section);
+  const analysis = record(r.analysis);
+  const mesh = record(r.mesh);
+  const assumed = record(mesh.assumedResources);
+  const s = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  return {
+    exclude: [...enabledGlobs(analysis.exclude), ...enabledGlobs(filesExclude)],
+    assumeResources: typeof assumed.enable === 'boolean' ? assumed.enable : true,
+    assumeResourcesFile: s(assumed.file),
+    meshConfigFile: s(mesh.configFile),
+  };
+}
+
+/** One spelling per file: Node's file URL of the path; other schemes as given. */
+export function canonicalUri(uri: string): string {
+  if (!uri.startsWith('file:')) return uri;
+  try {
+    return pathToFileURL(fileURLToPath(uri)).href;
+  } catch {
+    return uri;
+  }
+}
+
+interface Folder {
+  path: string;
+  exclude: GlobSet;
+}
+
 export class MeshHandler {
-  private readonly index = new MeshIndex({ defaultNamespace: 'default', podsFromWorkloads: true });
-  private results: { generation: number; byUri: Map<string, Finding[]> } | undefined;
-  private refreshTimer: NodeJS.Timeout | undefined;
+  private index = new MeshIndex({ defaultNamespace: 'default', podsFromWorkloads: true });
+  /** Canonical uri -> the client's uri, for open documents. */
+  private readonly open = new Map<string, string>();
+  private folders: Folder[] = [];
+  private folderUris: readonly string[] = [];
+  private meshConfig: Obj = meshConfigWith();
+  /** True until the folders are indexed: no analysis runs meanwhile. */
+  private loading = true;
+  /** Bumped by every (re)load; a load that sees a newer epoch stops. */
+  private epoch = 0;
+  /** Findings of the last completed analysis by canonical uri, and the index (and its generation) it saw. */
+  private results: { index: MeshIndex; generation: number; byUri: Map<string, MeshFinding[]> } | undefined;
+  private analysisTimer: NodeJS.Timeout | undefined;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly connection: Connection,
@@ -29,94 +105,227 @@ export class MeshHandler {
     private readonly cache: ParseCache,
     /** Asks the client to re-validate the open documents (pull refresh or push). */
     private readonly refresh: () => void,
-  ) {
-    setAssumedResources(this.index);
-  }
+    private readonly clientHasConfiguration = false,
+  ) {}
 
   registerHandlers(): void {
-    this.documents.onDidChangeContent((e) => this.syncOpen(e.document.uri, true));
+    this.documents.onDidOpen((e) => this.open.set(canonicalUri(e.document.uri), e.document.uri));
+    this.documents.onDidChangeContent((e) => this.syncOpen(e.document.uri));
     this.documents.onDidClose((e) => {
-      this.loadFromDisk(e.document.uri);
+      const key = canonicalUri(e.document.uri);
+      this.open.delete(key);
+      // The disk version replaces the closed document's (also while the folders load: the load skipped it while open).
+      this.loadFromDisk(key);
       this.changed();
     });
     this.connection.onDidChangeWatchedFiles((p) => {
       for (const c of p.changes) {
-        if (!isYamlFile(c.uri) || this.documents.get(c.uri)) continue;
-        if (c.type === FileChangeType.Deleted) this.index.removeFile(c.uri);
-        else this.loadFromDisk(c.uri);
+        const key = canonicalUri(c.uri);
+        if (!isYamlFile(key) || this.open.has(key)) continue;
+        if (c.type === FileChangeType.Deleted) this.index.removeFile(key);
+        else this.loadFromDisk(key);
       }
       this.changed();
     });
     this.connection.onDefinition((params): Definition | null => {
       const doc = this.documents.get(params.textDocument.uri);
       if (!doc) return null;
-      this.syncOpen(doc.uri, false);
-      const targets = definitionAt(this.index, doc.uri, doc.offsetAt(params.position));
-      return targets.length ? targets.map((t) => ({ uri: t.uri, range: t.range })) : null;
+      this.syncOpen(doc.uri);
+      const targets = definitionAt(this.index, canonicalUri(doc.uri), doc.offsetAt(params.position));
+      return targets.length ? targets.map((t) => ({ uri: this.clientUri(t.uri), range: t.range })) : null;
     });
   }
 
-  /** Indexes the YAML files under the workspace folders (call once the client is initialized). */
-  indexFolders(folderUris: readonly string[]): void {
-    const paths = folderUris.flatMap((u) => {
+  /** Indexes the YAML files under the workspace folders (call once the client is initialized); resolves when loaded. */
+  async indexFolders(folderUris: readonly string[]): Promise<void> {
+    this.folderUris = folderUris;
+    const epoch = ++this.epoch;
+    this.loading = true;
+    if (this.analysisTimer) clearTimeout(this.analysisTimer);
+    const settings = await this.readSettings(folderUris);
+    if (epoch !== this.epoch) return;
+    this.applySettings(settings);
+    // The last results are still served until the new index is analyzed (then a refresh follows if they differ).
+    this.index = new MeshIndex({ defaultNamespace: 'default', podsFromWorkloads: true });
+    this.setBaseline(settings);
+    for (const key of this.open.keys()) this.syncOpen(this.open.get(key)!);
+    const files = collectYamlFiles(this.folders.map((f) => f.path));
+    if (!files.ok) this.connection.console.warn(`mesh index: ${files.error}`);
+    const list = files.ok ? files.value.slice(0, MAX_FILES) : [];
+    for (let i = 0; i < list.length; i++) {
+      if (i % LOAD_CHUNK === 0) {
+        // Stay responsive while a large workspace loads: documents opened meanwhile are indexed from the editor.
+        await new Promise<void>((r) => setImmediate(r));
+        if (epoch !== this.epoch) return;
+      }
+      const key = pathToFileURL(list[i]).href;
+      if (!this.open.has(key) && !this.excluded(key)) this.loadFromDisk(key);
+    }
+    this.loading = false;
+    this.analyzeNow();
+  }
+
+  /** Settings changed: re-read them and rebuild the index (exclusions, baseline and mesh config may differ). */
+  configurationChanged(): void {
+    void this.indexFolders(this.folderUris);
+  }
+
+  /** Mesh findings of one file from the last analysis, with that file's settings applied (never waits for a run). */
+  findingsFor(uri: string, settings: AnalysisSettings): Finding[] {
+    const out: Finding[] = [];
+    for (const f of this.results?.byUri.get(canonicalUri(uri)) ?? []) {
+      const kept = applySettings(f.analyzer, f.finding, settings);
+      if (kept) out.push(this.withClientUris(kept));
+    }
+    return out;
+  }
+
+  /** Resolves once the index is loaded and the last change is analyzed (tests, benchmarks). */
+  whenIdle(): Promise<void> {
+    if (!this.loading && !this.analysisTimer && this.analyzed()) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  /** Other files named by a finding (related locations, fix edits) as the client spells them when open. */
+  private withClientUris(f: Finding): Finding {
+    if (!f.related && !f.fixes) return f;
+    return {
+      ...f,
+      ...(f.related ? { related: f.related.map((r) => ({ ...r, uri: this.clientUri(r.uri) })) } : {}),
+      ...(f.fixes ? { fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => (e.uri ? { ...e, uri: this.clientUri(e.uri) } : e)) })) } : {}),
+    };
+  }
+
+  private analyzed(): boolean {
+    return this.results?.index === this.index && this.results.generation === this.index.generation;
+  }
+
+  private clientUri(key: string): string {
+    return this.open.get(key) ?? key;
+  }
+
+  private excluded(key: string): boolean {
+    if (!key.startsWith('file:')) return false;
+    let p: string;
+    try {
+      p = fileURLToPath(key);
+    } catch {
+      return false;
+    }
+    const folder = this.folders.find((f) => p === f.path || p.startsWith(f.path.endsWith(path.sep) ? f.path : f.path + path.sep));
+    return !!folder && !folder.exclude.empty && folder.exclude.matches(path.relative(folder.path, p).split(path.sep).join('/'));
+  }
+
+  private syncOpen(uri: string): void {
+    const doc = this.documents.get(uri);
+    if (!doc || (!isYamlFile(uri) && doc.languageId !== 'yaml')) return;
+    const key = canonicalUri(uri);
+    this.open.set(key, uri);
+    if (this.excluded(key)) return;
+    this.index.setFile(key, this.cache.get(uri, doc.version, doc.getText()));
+    this.changed();
+  }
+
+  private loadFromDisk(key: string): void {
+    let text: string;
+    try {
+      const p = fileURLToPath(key);
+      if (this.excluded(key) || fs.statSync(p).size > MAX_FILE_BYTES) {
+        this.index.removeFile(key);
+        return;
+      }
+      text = fs.readFileSync(p, 'utf8');
+    } catch {
+      this.index.removeFile(key);
+      return;
+    }
+    this.index.setFile(key, text);
+  }
+
+  /** The index changed: analyze once the burst of changes is over (not while loading: the load analyzes at its end). */
+  private changed(): void {
+    if (this.loading || this.analyzed()) return;
+    if (this.analysisTimer) clearTimeout(this.analysisTimer);
+    this.analysisTimer = setTimeout(() => {
+      this.analysisTimer = undefined;
+      this.analyzeNow();
+    }, ANALYSIS_DELAY_MS);
+  }
+
+  private analyzeNow(): void {
+    const generation = this.index.generation;
+    const res = runMeshAnalysis(this.index, { mesh: this.meshConfig });
+    const byUri = new Map<string, MeshFinding[]>();
+    for (const e of res?.errors ?? []) this.connection.console.error(`mesh analyzer failed: ${e}`);
+    for (const f of res?.findings ?? []) {
+      if (f.uri === ASSUMED_URI) continue;
+      const list = byUri.get(f.uri);
+      if (list) list.push(f);
+      else byUri.set(f.uri, [f]);
+    }
+    // Diagnostics served so far carried the previous findings (none before the first analysis).
+    const before = this.results?.byUri ?? new Map<string, MeshFinding[]>();
+    this.results = { index: this.index, generation, byUri };
+    if (differs(before, byUri)) this.refresh();
+    if (!this.analysisTimer) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private async readSettings(folderUris: readonly string[]): Promise<MeshSettings[]> {
+    if (!this.clientHasConfiguration) return folderUris.map(() => DEFAULT_MESH_SETTINGS);
+    const scopes = folderUris.length ? folderUris : [undefined];
+    try {
+      const items = scopes.flatMap((scopeUri) => [{ scopeUri, section: SETTINGS_SECTION }, { scopeUri, section: 'files.exclude' }]);
+      const got = (await this.connection.workspace.getConfiguration(items)) as unknown[];
+      return scopes.map((_, i) => toMeshSettings(got[2 * i], got[2 * i + 1]));
+    } catch {
+      return scopes.map(() => DEFAULT_MESH_SETTINGS);
+    }
+  }
+
+  private applySettings(settings: MeshSettings[]): void {
+    this.folders = this.folderUris.flatMap((u, i) => {
       try {
-        return [fileURLToPath(u)];
+        return [{ path: fileURLToPath(u), exclude: new GlobSet(settings[i]?.exclude ?? []) }];
       } catch {
         return [];
       }
     });
-    const files = collectYamlFiles(paths);
-    if (!files.ok) {
-      this.connection.console.warn(`mesh index: ${files.error}`);
-      return;
+    const first = settings[0] ?? DEFAULT_MESH_SETTINGS;
+    let overlay: Obj = {};
+    if (first.meshConfigFile) {
+      const text = this.readSettingFile('mesh.configFile', first.meshConfigFile);
+      const parsed = text === undefined ? undefined : parseMeshConfig(text);
+      if (parsed && !parsed.ok) this.connection.console.warn(`mesh.configFile: ${parsed.error}`);
+      else if (parsed) overlay = parsed.value;
     }
-    for (const f of files.value.slice(0, MAX_FILES)) {
-      const uri = pathToFileURL(f).toString();
-      if (!this.documents.get(uri)) this.loadFromDisk(uri);
-    }
-    this.changed();
+    this.meshConfig = meshConfigWith(overlay);
   }
 
-  /** Mesh findings for one file (analysis is re-run at most once per index change). */
-  findingsFor(uri: string): Finding[] {
-    this.syncOpen(uri, false);
-    if (!this.results || this.results.generation !== this.index.generation) {
-      const res = runMeshAnalysis(this.index);
-      const byUri = new Map<string, Finding[]>();
-      for (const e of res?.errors ?? []) this.connection.console.error(`mesh analyzer failed: ${e}`);
-      for (const f of res?.findings ?? ([] as MeshFinding[])) byUri.set(f.uri, [...(byUri.get(f.uri) ?? []), f.finding]);
-      this.results = { generation: this.index.generation, byUri };
-    }
-    return this.results.byUri.get(uri) ?? [];
+  private setBaseline(settings: MeshSettings[]): void {
+    const first = settings[0] ?? DEFAULT_MESH_SETTINGS;
+    if (!first.assumeResources || this.meshConfig.ingressControllerMode === 'OFF') return;
+    const text = first.assumeResourcesFile ? this.readSettingFile('mesh.assumedResources.file', first.assumeResourcesFile) : undefined;
+    setAssumedResources(this.index, text);
   }
 
-  private syncOpen(uri: string, notify: boolean): void {
-    const doc = this.documents.get(uri);
-    if (!doc || !isYamlFile(uri) && doc.languageId !== 'yaml') return;
-    const before = this.index.generation;
-    this.index.setFile(uri, this.cache.get(uri, doc.version, doc.getText()));
-    if (notify && this.index.generation !== before) this.changed();
-  }
-
-  private loadFromDisk(uri: string): void {
-    let text: string;
+  /** A file named by a setting, relative to the first workspace folder; undefined (and a log line) when unreadable. */
+  private readSettingFile(setting: string, file: string): string | undefined {
+    const p = path.isAbsolute(file) || !this.folders[0] ? file : path.join(this.folders[0].path, file);
     try {
-      const p = fileURLToPath(uri);
-      if (fs.statSync(p).size > MAX_FILE_BYTES) return;
-      text = fs.readFileSync(p, 'utf8');
-    } catch {
-      this.index.removeFile(uri);
-      return;
+      return fs.readFileSync(p, 'utf8');
+    } catch (e) {
+      this.connection.console.warn(`${SETTINGS_SECTION}.${setting}: cannot read ${p}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
     }
-    this.index.setFile(uri, text);
   }
+}
 
-  /** Other files' diagnostics may depend on this change: have the client re-pull them, debounced. */
-  private changed(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      this.refresh();
-    }, REFRESH_DELAY_MS);
+function differs(a: Map<string, MeshFinding[]>, b: Map<string, MeshFinding[]>): boolean {
+  if (a.size !== b.size) return true;
+  for (const [uri, fa] of a) {
+    const fb = b.get(uri);
+    if (!fb || fa.length !== fb.length) return true;
+    if (JSON.stringify(fa.map((f) => f.finding)) !== JSON.stringify(fb.map((f) => f.finding))) return true;
   }
+  return false;
 }

@@ -1,5 +1,7 @@
 // The mesh part of `istio-workbench analyze`: its options, and the run across all given files. Pure (fs only).
 import * as fs from 'node:fs';
+import type { AnalysisSettings } from '../analysis/analyzer';
+import { applySettings } from '../analysis/engine';
 import type { Finding, Result } from '../core/types';
 import type { ParsedFile } from '../yaml/parse';
 import { MeshIndex } from './index';
@@ -64,8 +66,11 @@ export interface MeshCliFinding extends Finding {
   friendly: string;
 }
 
-/** Mesh findings across all files (findings on assumed resources are dropped: there is no file to fix). */
-export function runMeshCli(files: readonly { file: string; parsed: ParsedFile }[], settings: MeshCliSettings, only?: ReadonlySet<string>): { findings: MeshCliFinding[]; errors: string[] } {
+/**
+ * Mesh findings across all files (findings on assumed resources are dropped: there is no file to fix), with the analysis
+ * settings (disabled analyzers/codes, severity overrides) applied as to file findings.
+ */
+export function runMeshCli(files: readonly { file: string; parsed: ParsedFile }[], settings: MeshCliSettings, only?: ReadonlySet<string>, analysis?: AnalysisSettings): { findings: MeshCliFinding[]; errors: string[] } {
   if (only && !MESH_ANALYZERS.some((a) => only.has(a.name))) return { findings: [], errors: [] };
   const index = new MeshIndex({ defaultNamespace: 'default', podsFromWorkloads: true });
   for (const f of files) index.setFile(f.file, f.parsed);
@@ -73,6 +78,9 @@ export function runMeshCli(files: readonly { file: string; parsed: ParsedFile }[
   const res = runMeshAnalysis(index, { only, mesh: settings.mesh, meshNetworks: settings.meshNetworks })!;
   return {
     errors: res.errors,
-    findings: res.findings.filter((f) => f.uri !== ASSUMED_URI).map((f) => ({ ...f.finding, file: f.uri, friendly: f.friendly })),
+    findings: res.findings.flatMap((f) => {
+      const kept = f.uri === ASSUMED_URI ? undefined : analysis ? applySettings(f.analyzer, f.finding, analysis) : f.finding;
+      return kept ? [{ ...kept, file: f.uri, friendly: f.friendly }] : [];
+    }),
   };
 }

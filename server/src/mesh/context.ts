@@ -1,6 +1,6 @@
 // What a mesh analyzer sees: the index, mesh config, and a report() that places findings on the exact field.
 import { isCollection, isNode, type Node } from 'yaml';
-import type { Cancellation, Finding, Range, RelatedLocation } from '../core/types';
+import type { Cancellation, Finding, Fix, Range, RelatedLocation } from '../core/types';
 import type { MeshIndex } from './index';
 import { formatMessage, levelOf } from './messages';
 import { friendlyOf, refOf, type MeshResource, type Obj } from './model';
@@ -19,6 +19,8 @@ export interface MeshFinding {
 export interface MeshAnalyzer {
   /** Istio's analyzer name (Metadata().Name), e.g. "virtualservice.GatewayAnalyzer". */
   readonly name: string;
+  /** Run only when asked for by name (istioctl leaves such analyzers out of its default set). */
+  readonly optIn?: boolean;
   analyze(ctx: AnalysisContext): void;
 }
 
@@ -49,7 +51,7 @@ export class AnalysisContext {
   }
 
   /** Reports Istio message `code` on resource r, at the field `path` (relative to the resource) when it exists. */
-  report(code: string, r: MeshResource, path: YamlPath | undefined, args: readonly unknown[], related: RelatedRef[] = []): void {
+  report(code: string, r: MeshResource, path: YamlPath | undefined, args: readonly unknown[], related: RelatedRef[] = [], fixes: Fix[] = []): void {
     const message = formatMessage(code, args);
     this.findings.push({
       uri: r.uri, friendly: friendlyOf(r), analyzer: this.current,
@@ -57,6 +59,7 @@ export class AnalysisContext {
         range: locate(r, path ?? ['metadata', 'name']), severity: levelOf(code), code, message,
         source: 'istio-workbench', resource: refOf(r),
         ...(related.length ? { related: related.map(toRelated) } : {}),
+        ...(fixes.length ? { fixes } : {}),
       },
     });
   }

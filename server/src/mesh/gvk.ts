@@ -15,6 +15,7 @@ export const GK = {
   Gateway: 'networking.istio.io/Gateway',
   ServiceEntry: 'networking.istio.io/ServiceEntry',
   Sidecar: 'networking.istio.io/Sidecar',
+  ProxyConfig: 'networking.istio.io/ProxyConfig',
   EnvoyFilter: 'networking.istio.io/EnvoyFilter',
   WorkloadEntry: 'networking.istio.io/WorkloadEntry',
   AuthorizationPolicy: 'security.istio.io/AuthorizationPolicy',

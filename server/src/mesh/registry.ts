@@ -9,6 +9,13 @@ import { envoyPatchAnalyzer } from './analyzers/envoyfilter-patch';
 import { sidecarSelectorAnalyzer } from './analyzers/sidecar-selector';
 import { subsetSelectPodAnalyzer } from './analyzers/destinationrule-subsetselectpod';
 import { injectionAnalyzer } from './analyzers/injection';
+import { imageAnalyzer } from './analyzers/injection-image';
+import { conditionAnalyzer } from './analyzers/conditions';
+import { authorizationPoliciesAnalyzer } from './analyzers/auth-authorizationpolicies';
+import { deprecationAnalyzer } from './analyzers/deprecation-fields';
+import { alphaAnalyzer } from './analyzers/annotations-alpha';
+import { blockedCIDRsAnalyzer } from './analyzers/authn-blockedcidrs';
+import { multiClusterServiceAnalyzer } from './analyzers/multicluster-service';
 import { multiServiceAnalyzer } from './analyzers/deployment-multiservice';
 import { telemetryProviderAnalyzer } from './analyzers/telemetry-provider';
 import { conflictingServiceEntryProtocolAnalyzer } from './analyzers/serviceentry-conflictingprotocol';
@@ -42,6 +49,13 @@ export const MESH_ANALYZERS: readonly MeshAnalyzer[] = [
   sidecarSelectorAnalyzer,
   subsetSelectPodAnalyzer,
   injectionAnalyzer,
+  imageAnalyzer,
+  conditionAnalyzer,
+  authorizationPoliciesAnalyzer,
+  deprecationAnalyzer,
+  alphaAnalyzer,
+  blockedCIDRsAnalyzer,
+  multiClusterServiceAnalyzer,
   multiServiceAnalyzer,
   telemetryProviderAnalyzer,
   conflictingServiceEntryProtocolAnalyzer,

@@ -32,7 +32,7 @@ export function runMeshAnalysis(index: MeshIndex, opts: MeshAnalysisOptions = {}
   const errors: string[] = [];
   for (const a of opts.analyzers ?? MESH_ANALYZERS) {
     if (token.isCancellationRequested) return undefined;
-    if (opts.only && !opts.only.has(a.name)) continue;
+    if (opts.only ? !opts.only.has(a.name) : a.optIn) continue;
     ctx.current = a.name;
     try {
       a.analyze(ctx);

@@ -22,6 +22,8 @@ export class BenchClient {
   /** Every publishDiagnostics since the last reset, in arrival order. */
   published: Published[] = [];
   configRequests = 0;
+  /** workspace/diagnostic/refresh requests received (the server's cross-file findings changed). */
+  refreshes = 0;
   stderr = '';
   private waiters: { pred: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
 
@@ -43,8 +45,12 @@ export class BenchClient {
       this.configRequests++;
       return params.items.map((it) => this.settingsFor(it.section));
     });
+    this.conn.onRequest('workspace/diagnostic/refresh', () => {
+      this.refreshes++;
+      return null;
+    });
     for (const m of ['client/registerCapability', 'client/unregisterCapability', 'window/workDoneProgress/create', 'window/showMessageRequest',
-      'workspace/diagnostic/refresh', 'workspace/codeLens/refresh', 'workspace/semanticTokens/refresh', 'workspace/inlayHint/refresh']) {
+      'workspace/codeLens/refresh', 'workspace/semanticTokens/refresh', 'workspace/inlayHint/refresh']) {
       this.conn.onRequest(m, () => null);
     }
     for (const m of ['window/logMessage', 'window/showMessage', 'telemetry/event', '$/progress']) this.conn.onNotification(m, () => undefined);

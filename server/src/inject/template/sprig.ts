@@ -42,10 +42,18 @@ function sortMaps(v: unknown, depth: number): unknown {
 
 /** sigs.k8s.io/yaml Marshal: JSON first, then YAML with sorted keys. Ends with a newline. */
 export function goYaml(v: unknown): string {
-  const data = JSON.parse(goJson(v, true)) as unknown;
-  if (data === null) return 'null\n';
-  return stringify(data, { sortMapEntries: true, lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false });
+  const json = goJson(v, true);
+  let out = yamlByJson.get(json);
+  if (out === undefined) {
+    const data = JSON.parse(json) as unknown;
+    out = data === null ? 'null\n' : stringify(data, { sortMapEntries: true, lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false });
+    if (yamlByJson.size >= 512) yamlByJson.clear();
+    yamlByJson.set(json, out);
+  }
+  return out;
 }
+/** toYaml output by JSON input: templates write the same values (resources, proxy settings) for every pod. */
+const yamlByJson = new Map<string, string>();
 
 function indentLines(spaces: unknown, s: unknown): string {
   const pad = ' '.repeat(Math.max(0, Math.min(Number(spaces) || 0, 10000)));

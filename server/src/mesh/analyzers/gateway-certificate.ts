@@ -7,7 +7,8 @@ import { gatewaySelector } from './gwutil';
 export const certificateAnalyzer: MeshAnalyzer = {
   name: 'gateway.CertificateAnalyzer',
   analyze(ctx) {
-    const gws = ctx.forEach(GK.Gateway);
+    // Only gateways with a TLS server can share a certificate.
+    const gws = ctx.forEach(GK.Gateway).filter((g) => arr(spec(g).servers).some((s) => isTls(obj(s).tls)));
     for (const cur of gws) {
       const sel = gatewaySelector(cur);
       for (const other of gws) {
@@ -27,6 +28,10 @@ export const certificateAnalyzer: MeshAnalyzer = {
     }
   },
 };
+
+function isTls(v: unknown): boolean {
+  return !!v && typeof v === 'object';
+}
 
 function selectorSubset(x: Record<string, string>, y: Record<string, string>): boolean {
   let count = 0;

@@ -1,6 +1,7 @@
 // injection.Analyzer: namespaces without an injection label (IST0102, or IST0148 when enabled by default), with both
 // labels (IST0123), and pods of injected namespaces without the istio-proxy container (IST0103).
 import type { MeshAnalyzer } from '../context';
+import { addToBlockMap, fix } from '../fixes';
 import { GK } from '../gvk';
 import { annotations, arr, fullName, labels, obj, str } from '../model';
 
@@ -36,7 +37,7 @@ export const injectionAnalyzer: MeshAnalyzer = {
       const modes = [legacy !== '' && legacy !== 'disabled', hasRev, ambient].filter(Boolean).length;
       if (legacy === '' && !hasRev && !ambient) {
         if (byDefault) ctx.report('IST0148', ns, ['metadata', 'name'], []);
-        else ctx.report('IST0102', ns, ['metadata', 'name'], [ns.name, ns.name]);
+        else ctx.report('IST0102', ns, ['metadata', 'name'], [ns.name, ns.name], [], fix('Enable sidecar injection: add label istio-injection: enabled', addToBlockMap(ns, ['metadata', 'labels'], 'istio-injection', 'enabled')));
         continue;
       }
       if (modes > 1) {

@@ -1,7 +1,9 @@
 // service.PortNameAnalyzer: Service port names follow Istio's protocol naming convention (IST0118, IST0150 for ExternalName).
+import type { Fix } from '../../core/types';
 import type { MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
-import { arr, labels, num, obj, spec, str } from '../model';
+import { fix, replaceScalar } from '../fixes';
+import { arr, labels, num, obj, spec, str, type MeshResource } from '../model';
 
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
 const PROTOCOLS = new Set(['tcp', 'udp', 'sctp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
@@ -34,8 +36,21 @@ export const portNameAnalyzer: MeshAnalyzer = {
         if (!(protocolUnsupported(port, name, str(p.protocol), app) || (name === 'tcp' && external))) return;
         const at = p.name === undefined ? ['spec', 'ports', i] : ['spec', 'ports', i, 'name'];
         if (external) ctx.report('IST0150', r, at, []);
-        else ctx.report('IST0118', r, at, [name, port, str(p.targetPort) || '0']);
+        else ctx.report('IST0118', r, at, [name, port, str(p.targetPort) || '0'], [], p.name === undefined ? [] : renameFixes(r, i, name, port));
       });
     }
   },
 };
+
+/** Ports whose protocol the number makes obvious (the fix offered first and preferred). */
+const OBVIOUS: Record<number, string> = { 80: 'http', 8080: 'http', 443: 'https', 8443: 'https', 3306: 'mysql', 6379: 'redis', 27017: 'mongo' };
+
+/** Renames to "<protocol>-<name>" (or "<protocol>" for an empty name): the obvious protocol for the port, else http and tcp. */
+function renameFixes(r: MeshResource, i: number, name: string, port: number): Fix[] {
+  const obvious = OBVIOUS[port];
+  const protocols = obvious ? [obvious] : ['http', 'tcp'];
+  return protocols.flatMap((proto) => {
+    const to = name ? `${proto}-${name}` : proto;
+    return fix(`Rename port "${name}" to "${to}"`, replaceScalar(r, ['spec', 'ports', i, 'name'], to), !!obvious);
+  });
+}

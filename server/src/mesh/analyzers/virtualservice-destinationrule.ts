@@ -1,5 +1,6 @@
 // virtualservice.DestinationRuleAnalyzer: a route's subset exists in a DestinationRule for its host (IST0101).
 import { relatedAt, type MeshAnalyzer } from '../context';
+import { appendToBlockSeq, fix } from '../fixes';
 import { GK } from '../gvk';
 import { clusterDomain, convertHostToFQDN, resourceNameFromHost } from '../hosts';
 import { arr, fullName, obj, spec, str, type MeshResource } from '../model';
@@ -25,7 +26,8 @@ export const destinationRuleAnalyzer: MeshAnalyzer = {
         if (subsets.has(`${n.namespace}/${n.name}+${subset}`)) return;
         const dr = rulesByHost.get(`${n.namespace}/${n.name}`);
         ctx.report('IST0101', r, [...d.path, 'subset'], [`${label}+subset in destinationrule`, `${host(d)}+${subset}`],
-          dr ? [relatedAt(dr, `DestinationRule ${fullName(dr)} has no subset "${subset}"`, ['spec', 'subsets'])] : []);
+          dr ? [relatedAt(dr, `DestinationRule ${fullName(dr)} has no subset "${subset}"`, ['spec', 'subsets'])] : [],
+          dr ? fix(`Add subset "${subset}" to DestinationRule ${fullName(dr)}`, appendToBlockSeq(dr, ['spec', 'subsets'], [`name: ${subset}`, 'labels:', `  version: ${subset}`], dr.uri)) : []);
       };
       for (const d of routeDestinations(r)) check(d, 'host');
       for (const d of mirrorDestinations(r)) check(d, 'mirror');

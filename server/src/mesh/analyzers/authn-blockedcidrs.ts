@@ -1,0 +1,25 @@
+// authn.BlockedCIDRsAnalyzer: RequestAuthentications exist but istiod (a Deployment labelled app=istiod) does not set
+// BLOCKED_CIDRS_IN_JWKS_URIS, so JWKS URIs may be fetched from any network (IST0175).
+import type { MeshAnalyzer } from '../context';
+import { GK } from '../gvk';
+import { arr, fullName, labels, obj, str } from '../model';
+
+const MAX_DISPLAY = 5;
+
+function formatNames(names: string[]): string {
+  return names.length <= MAX_DISPLAY ? names.join(', ') : `${names.slice(0, MAX_DISPLAY).join(', ')}, and ${names.length - MAX_DISPLAY} more`;
+}
+
+export const blockedCIDRsAnalyzer: MeshAnalyzer = {
+  name: 'authn.BlockedCIDRsAnalyzer',
+  analyze(ctx) {
+    const ras = ctx.forEach(GK.RequestAuthentication).map(fullName);
+    if (!ras.length) return;
+    for (const d of ctx.forEach(GK.Deployment)) {
+      if (labels(d).app !== 'istiod') continue;
+      const containers = arr(obj(obj(obj(d.obj.spec).template).spec).containers).map(obj);
+      const set = containers.some((c) => arr(c.env).map(obj).some((e) => str(e.name) === 'BLOCKED_CIDRS_IN_JWKS_URIS' && str(e.value) !== ''));
+      if (!set) ctx.report('IST0175', d, ['spec', 'template', 'spec', 'containers'], [ras.length, formatNames(ras)]);
+    }
+  },
+};
