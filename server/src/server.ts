@@ -12,7 +12,7 @@ import { DocumentResourcesHandler } from './lsp/resources';
 import { SettingsStore } from './lsp/settings';
 import { DocumentSymbolHandler } from './lsp/symbols';
 import { ParseCache } from './yaml/cache';
-import { defaultSchemaDir, SchemaStore } from './schema';
+import { bundledSchemaStore } from './analysis/schema';
 
 const connection = createConnection(ProposedFeatures.all);
 // Never write to stdout: in stdio mode it is the protocol channel.
@@ -52,8 +52,7 @@ connection.onInitialize((params): InitializeResult => {
   injection.registerHandlers();
   codeActions.extraActions = (p) => injection.codeActions(p);
   codeActions.extraFindings = (uri, s) => mesh?.findingsFor(uri, s) ?? [];
-  const schemaDir = defaultSchemaDir(__dirname);
-  const assist = new SchemaAssistHandler(connection, documents, cache, schemaDir ? new SchemaStore(schemaDir) : undefined);
+  const assist = new SchemaAssistHandler(connection, documents, cache, bundledSchemaStore);
   assist.extraHover = injectionHover;
   assist.registerHandlers();
   return {

@@ -5,15 +5,16 @@ import type { FileAnalyzer, FileContext } from './analyzer';
 
 export const SCHEMA_SOURCE = 'istio-workbench';
 
-/** An analyzer over the compiled schemas in `dir` (dist/schemas); without schemas it finds nothing. */
-export function createSchemaAnalyzer(dir: string | undefined): FileAnalyzer {
+/** An analyzer over compiled schemas (a dist/schemas directory or a store); without schemas it finds nothing. */
+export function createSchemaAnalyzer(source: string | SchemaStore | undefined): FileAnalyzer {
+  const store = typeof source === 'string' ? new SchemaStore(source) : source;
   let validator: SchemaValidator | undefined;
   return {
     name: 'schema.SchemaValidator',
-    enabled: () => dir !== undefined,
+    enabled: () => store !== undefined,
     analyze(ctx: FileContext, token: Cancellation): Finding[] {
-      if (!dir) return [];
-      validator ??= new SchemaValidator(new SchemaStore(dir));
+      if (!store) return [];
+      validator ??= new SchemaValidator(store);
       const out: Finding[] = [];
       for (const pd of ctx.parsed.docs) {
         if (token.isCancellationRequested) break;
@@ -30,4 +31,7 @@ export function createSchemaAnalyzer(dir: string | undefined): FileAnalyzer {
 }
 
 /** The bundled server and CLI live in dist/ next to dist/schemas; tests running from out/ find the repository's dist/schemas. */
-export const schemaAnalyzer: FileAnalyzer = createSchemaAnalyzer(defaultSchemaDir(__dirname));
+const bundledDir = defaultSchemaDir(__dirname);
+/** The bundled schemas, loaded lazily per group/version; one store shared by validation, completion and hover. */
+export const bundledSchemaStore: SchemaStore | undefined = bundledDir ? new SchemaStore(bundledDir) : undefined;
+export const schemaAnalyzer: FileAnalyzer = createSchemaAnalyzer(bundledSchemaStore);
