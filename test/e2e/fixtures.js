@@ -27,4 +27,25 @@ function badVirtualService() {
   };
 }
 
-module.exports = { ROOT, DEMO, KUBECONFIG, brokenSeed, badVirtualService };
+/**
+ * Two files of one mesh: a VirtualService routing to subset v2 (line 14) that the DestinationRule in the other file lacks,
+ * and the DestinationRule's fixed text that adds it.
+ */
+function crossFileSubset() {
+  const svc = ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: cart', '  namespace: shop', 'spec:', '  selector:', '    app: cart',
+    '  ports:', '  - name: http', '    port: 8080', '---', 'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: cart-v1',
+    '  namespace: shop', 'spec:', '  selector:', '    matchLabels:', '      app: cart', '  template:', '    metadata:', '      labels:',
+    '        app: cart', '        version: v1', '    spec:', '      containers:', '      - name: cart', '        image: example/cart:1', ''].join('\n');
+  const vs = ['apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata:', '  name: cart', '  namespace: shop', 'spec:',
+    '  hosts:', '  - cart', '  http:', '  - route:', '    - destination:', '        host: cart', '        # the DestinationRule in cart-dr.yaml must define this subset',
+    '        subset: v2', ''].join('\n');
+  const dr = (subsets) => ['apiVersion: networking.istio.io/v1', 'kind: DestinationRule', 'metadata:', '  name: cart', '  namespace: shop', 'spec:',
+    '  host: cart', '  subsets:', ...subsets.flatMap((v) => [`  - name: ${v}`, '    labels:', `      version: ${v}`]), ''].join('\n');
+  return {
+    files: { 'shop/cart.yaml': svc, 'shop/cart-vs.yaml': vs, 'shop/cart-dr.yaml': dr(['v1']) },
+    drName: 'shop/cart-dr.yaml', fixedDr: dr(['v1', 'v2']),
+    message: 'Referenced host+subset in destinationrule not found: "cart+v2"', line: 14, column: 17,
+  };
+}
+
+module.exports = { ROOT, DEMO, KUBECONFIG, brokenSeed, badVirtualService, crossFileSubset };

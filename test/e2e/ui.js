@@ -6,7 +6,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { startCodeServer, launchBrowser } = require('../harness/cs');
-const { ROOT, DEMO, KUBECONFIG, brokenSeed, badVirtualService } = require('./fixtures');
+const { ROOT, DEMO, KUBECONFIG, brokenSeed, badVirtualService, crossFileSubset } = require('./fixtures');
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const VSIX = path.resolve(process.argv[2] || path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`));
@@ -50,8 +50,9 @@ async function palette(label) {
   fs.mkdirSync(SHOTS, { recursive: true });
   const broken = brokenSeed();
   const vs = badVirtualService();
+  const mesh = crossFileSubset();
   const t0 = Date.now();
-  const cs = await startCodeServer({ vsix: [VSIX], workspace: DEMO, files: { [broken.name]: broken.text, [vs.name]: vs.text }, env: { KUBECONFIG } });
+  const cs = await startCodeServer({ vsix: [VSIX], workspace: DEMO, files: { [broken.name]: broken.text, [vs.name]: vs.text, ...mesh.files }, env: { KUBECONFIG } });
   const browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(30000);
@@ -162,6 +163,19 @@ async function palette(label) {
       const name = lines.indexOf('  name: productpage-v1');
       if (lines[name - 2] !== 'kind: Deployment') throw new Error('unexpected bookinfo.yaml layout');
       return injectionDiff('5-injection-productpage', 'bookinfo.yaml', name - 2);
+    });
+    await check('mesh analysis across files: the missing subset is reported on the subset, and fixing the other file clears it', async () => {
+      await openFile('cart-vs.yaml');
+      await palette('View: Focus Problems');
+      const problem = row('.markers-panel', mesh.message);
+      await problem.waitFor({ timeout: 60000 });
+      const text = (await problem.innerText()).replace(/\s+/g, ' ').trim();
+      if (!text.includes(`[Ln ${mesh.line}, Col ${mesh.column}]`) || !text.includes('IST0101')) throw new Error(`expected IST0101 at [Ln ${mesh.line}, Col ${mesh.column}] in "${text}"`);
+      await shot('7-mesh-subset');
+      // Fix the DestinationRule in the other file (as a git pull would): the VirtualService's diagnostic goes away without reopening it.
+      fs.writeFileSync(path.join(cs.dirs.ws, mesh.drName), mesh.fixedDr);
+      await problem.waitFor({ state: 'detached', timeout: 60000 });
+      return `"${text}", then cleared`;
     });
     await check('the Istio view container shows the no-cluster state', async () => {
       await page.locator('.activitybar [aria-label^="Istio"]').first().click();
