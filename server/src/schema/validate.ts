@@ -373,7 +373,7 @@ function typeName(s: SchemaNode): string | undefined {
 }
 
 /** Property names the oneOf/anyOf/allOf branches mention (structural schemas declare them on the main schema too). */
-function branchProperties(file: SchemaFile, s: SchemaNode): Set<string> {
+export function branchProperties(file: SchemaFile, s: SchemaNode): Set<string> {
   const out = new Set<string>();
   const visit = (list: SchemaNode[] | undefined, depth: number) => {
     for (const b of list ?? []) {

@@ -6,6 +6,8 @@
 // (CEL rules, list-type map keys, ObjectMeta name rules) is left out, which only makes yaml-language-server's job lighter.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SchemaFile, type SchemaNode } from '../../../server/src/schema';
+import { branchProperties } from '../../../server/src/schema/validate';
 
 interface Node {
   [k: string]: unknown;
@@ -45,8 +47,10 @@ const EMBEDDED_KEYS = ['apiVersion', 'kind', 'metadata'];
 
 class Converter {
   readonly slug: string;
+  private readonly file: SchemaFile;
   constructor(private readonly raw: RawFile) {
     this.slug = raw.gv.replace(/[^A-Za-z0-9]/g, '_');
+    this.file = new SchemaFile(raw as unknown as ConstructorParameters<typeof SchemaFile>[0]);
   }
   private get builtin(): boolean {
     return this.raw.origin === 'builtin';
@@ -54,34 +58,13 @@ class Converter {
   defName(i: number): string {
     return `${this.slug}.d${i}`;
   }
-  /** Follows $refs the way SchemaFile.resolve does (own keys win). */
+  /** Follows $refs with the product's own resolution (SchemaFile.resolve). */
   resolve(n: Node): Node {
-    let cur = n;
-    for (let hops = 0; cur.$ref !== undefined && hops < 50; hops++) {
-      const target = this.raw.defs[cur.$ref] ?? {};
-      const own: Node = { ...cur };
-      delete own.$ref;
-      cur = { ...target, ...own };
-    }
-    return cur;
+    return this.file.resolve(n as unknown as SchemaNode) as unknown as Node;
   }
+  /** Property names the oneOf/anyOf/allOf branches mention, as the validator computes them. */
   private branchKeys(s: Node): Set<string> {
-    const out = new Set<string>();
-    const visit = (list: Node[] | undefined, depth: number) => {
-      for (const b of list ?? []) {
-        const r = this.resolve(b);
-        for (const k of Object.keys(r.properties ?? {})) out.add(k);
-        if (depth < 4) {
-          visit(r.allOf, depth + 1);
-          visit(r.anyOf, depth + 1);
-          visit(r.oneOf, depth + 1);
-        }
-      }
-    };
-    visit(s.allOf, 0);
-    visit(s.anyOf, 0);
-    visit(s.oneOf, 0);
-    return out;
+    return branchProperties(this.file, s as unknown as SchemaNode);
   }
 
   convert(n: Node, strict: boolean): Json {
