@@ -1,6 +1,7 @@
 // Sidecar injection of whole manifests (istioctl kube-inject: IntoResourceFile / IntoObject). Pure.
 import { parseAllDocuments } from 'yaml';
 import { emitYaml } from './emit';
+import { readRenderedYaml } from './fastYaml';
 import type { InjectionConfig, Json } from './config';
 import { applyProxyConfigAnnotation, IGNORED_NAMESPACES, injectPod, injectRequired } from './inject';
 import { deepClone, normalizePod } from './merge';
@@ -27,23 +28,12 @@ export function injectManifest(text: string, cfg: InjectionConfig): InjectResult
   const warnings: string[] = [];
   const objects: (Json | null)[] = [];
   let output = '';
-  let docs;
-  try {
-    docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, prettyErrors: false });
-  } catch (e) {
-    return { output: '', objects: [], warnings, error: String(e) };
-  }
-  if (!Array.isArray(docs)) docs = [docs];
+  const docs = readStream(text);
   if (docs.length > MAX_DOCS) return { output: '', objects: [], warnings, error: `too many documents (${docs.length} > ${MAX_DOCS})` };
   for (const doc of docs) {
-    if (doc.errors.length) return { output: '', objects: [], warnings, error: doc.errors[0].message };
-    const raw = text.slice(doc.range[0], doc.range[1]);
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 100 }) as unknown;
-    } catch (e) {
-      return { output: '', objects: [], warnings, error: e instanceof Error ? e.message : String(e) };
-    }
+    if (doc.error) return { output: '', objects: [], warnings, error: doc.error };
+    const value = doc.value;
+    const raw = doc.raw;
     if (value === null || value === undefined) continue;
     if (!isMap(value) || !isKnownKind(value)) {
       output += `${raw.replace(/\s*$/, '')}\n---\n`;
@@ -149,3 +139,112 @@ export function injectionState(podMeta: Json, podSpec: Json): InjectionState {
 }
 
 export { IGNORED_NAMESPACES };
+
+/** One document of the input stream: its value and its text as `istioctl kube-inject` passes it through. */
+interface StreamDoc {
+  value: unknown;
+  raw: string;
+  error?: string;
+}
+
+const PARSE_OPTIONS = { version: '1.1', uniqueKeys: false, prettyErrors: false } as const;
+
+/**
+ * The documents of a YAML stream. Plain streams (`---` separators, no directives or `...` markers) are split by line
+ * and each document is read by the fast block-YAML reader, falling back to the `yaml` package for any document outside
+ * its subset; anything else goes through the `yaml` package whole. Both give the same values and texts (a unit test
+ * compares them on every YAML file of Istio's reference data).
+ */
+export function readStream(text: string): StreamDoc[] {
+  const chunks = splitStream(text);
+  if (!chunks) return readStreamSlow(text);
+  const out: StreamDoc[] = [];
+  for (const c of chunks) {
+    let value: unknown;
+    try {
+      value = readRenderedYaml(c.body);
+    } catch {
+      const slow = readStreamSlow(c.text);
+      if (slow.length !== 1) return readStreamSlow(text);
+      value = slow[0].value;
+      if (slow[0].error) {
+        out.push({ value, raw: c.raw, error: slow[0].error });
+        continue;
+      }
+    }
+    out.push({ value, raw: c.raw });
+  }
+  return out;
+}
+
+/** The `yaml` package's reading of a stream: values, each document's source range, its first error. */
+export function readStreamSlow(text: string): StreamDoc[] {
+  let docs;
+  try {
+    docs = parseAllDocuments(text, PARSE_OPTIONS);
+  } catch (e) {
+    return [{ value: null, raw: '', error: String(e) }];
+  }
+  if (!Array.isArray(docs)) docs = [docs];
+  return docs.map((doc): StreamDoc => {
+    const raw = text.slice(doc.range[0], doc.range[1]);
+    if (doc.errors.length) return { value: null, raw, error: doc.errors[0].message };
+    try {
+      return { value: doc.toJS({ maxAliasCount: 100 }) as unknown, raw };
+    } catch (e) {
+      return { value: null, raw, error: e instanceof Error ? e.message : String(e) };
+    }
+  });
+}
+
+interface Chunk {
+  /** The document's lines including its `---` marker line (what the `yaml` package would read). */
+  text: string;
+  /** Without the marker line. */
+  body: string;
+  /** The document's source range as the `yaml` package reports it. */
+  raw: string;
+}
+
+const MARKER = /^---(?:[ \t]|$)/;
+const blankOrTopComment = (l: string) => l.trim() === '' || l.startsWith('#');
+
+/** Splits a plain stream at its `---` lines; undefined when the stream needs the full parser to find its documents. */
+function splitStream(text: string): Chunk[] | undefined {
+  if (text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
+  const lines = text.split('\n');
+  const starts: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    const c = l.charCodeAt(0);
+    if (c === 37 /* % */) return undefined;
+    if (c === 46 /* . */ && /^\.\.\.(?:[ \t]|$)/.test(l)) return undefined;
+    if (c === 45 /* - */ && MARKER.test(l)) {
+      const after = l.slice(3).trim();
+      if (after !== '' && !after.startsWith('#')) return undefined; // content on the marker line
+      starts.push(i);
+    }
+  }
+  const chunks: Chunk[] = [];
+  const add = (from: number, to: number, marker: boolean) => {
+    let a = from;
+    let b = to;
+    if (!marker) {
+      while (a < b && blankOrTopComment(lines[a])) a++;
+      if (a === b) return; // only comments before the first marker: no document
+    }
+    while (b > a + (marker ? 1 : 0) && blankOrTopComment(lines[b - 1])) b--;
+    const body = lines.slice(marker ? from + 1 : from, to).join('\n');
+    const textOf = lines.slice(from, to).join('\n');
+    chunks.push({ text: textOf, body: to < lines.length ? `${body}\n` : body, raw: lines.slice(a, b).join('\n') });
+  };
+  let prev = 0;
+  let marker = false;
+  for (const s of starts) {
+    if (s > prev || marker) add(prev, s, marker);
+    prev = s;
+    marker = true;
+  }
+  add(prev, lines.length, marker);
+  return chunks;
+}

@@ -108,17 +108,23 @@ function normalize(v: unknown, key: string, depth: number): unknown {
   if (depth > 100) return v;
   if (isMap(v)) {
     const out: Json = {};
-    for (const [k, x] of Object.entries(v)) {
+    for (const k in v) {
+      const x = v[k];
       if (x === null || x === undefined) continue;
       if (x === '' && !STRING_MAPS.has(key) && k !== 'name' && k !== 'mountPath') continue;
       if (x === false && OMIT_FALSE.has(k)) continue;
       if (x === 0 && OMIT_ZERO.has(k)) continue;
       if (Array.isArray(x) && x.length === 0 && k !== 'containers') continue;
-      if (isMap(x) && Object.keys(x).length === 0 && (k === 'labels' || k === 'annotations' || k === 'nodeSelector' || k === 'metadata')) continue;
+      if ((k === 'labels' || k === 'annotations' || k === 'nodeSelector' || k === 'metadata') && isMap(x) && isEmptyMap(x)) continue;
       out[k] = (key === 'limits' || key === 'requests') && typeof x === 'string' ? canonicalQuantity(x) : normalize(x, k, depth + 1);
     }
     return out;
   }
   if (Array.isArray(v)) return v.map((x) => normalize(x, key, depth + 1));
   return v;
+}
+
+function isEmptyMap(m: Json): boolean {
+  for (const k in m) if (Object.prototype.hasOwnProperty.call(m, k)) return false;
+  return true;
 }

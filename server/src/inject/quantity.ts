@@ -6,8 +6,20 @@ const BIN: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 }
 const DEC_SUFFIX: Record<number, string> = Object.fromEntries(Object.entries(DEC).map(([k, v]) => [v, k]));
 const BIN_SUFFIX = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
 
-/** Returns the canonical string of a quantity, or the input unchanged when it is not a valid quantity. */
+const memo = new Map<string, string>();
+
+/** Returns the canonical string of a quantity, or the input unchanged when it is not a valid quantity (memoised). */
 export function canonicalQuantity(q: string): string {
+  let c = memo.get(q);
+  if (c === undefined) {
+    c = canonical(q);
+    if (memo.size >= 10_000) memo.clear();
+    memo.set(q, c);
+  }
+  return c;
+}
+
+function canonical(q: string): string {
   const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|[eE]([+-]?\d+))?$/.exec(q.trim());
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) return q;
   const [, sign, int, frac = '', suffix, expStr] = m;
