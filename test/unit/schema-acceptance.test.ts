@@ -2,10 +2,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { isMap, isScalar } from 'yaml';
 import { SchemaStore, SchemaValidator } from '../../server/src/schema';
 import { parseYaml } from '../../server/src/yaml/parse';
+import { analyzeParsed } from '../../server/src/analysis/engine';
+import { NEVER_CANCELLED } from '../../server/src/core/types';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIX = path.join(ROOT, 'test/fixtures/schema');
@@ -82,18 +85,18 @@ for (const [label, dir, suffix] of [['samples', 'samples', /\.ya?ml$/], ['kube-i
         if (!d.resource) continue;
         docs++;
         if (d.resource?.apiVersion && d.resource.kind && store.lookup(d.resource.apiVersion, d.resource.kind)) validated++;
-        for (const i of validator.validateDocument(d)) {
-          if (i.severity !== 'Error') continue;
-          const where = `${path.relative(FIX, f)}:${parsed.positionAt(i.start).line + 1}: ${i.code}`;
-          if (known.includes(where)) knownSeen.add(where);
-          else errors.push(`${where} ${i.message}`);
-        }
+      }
+      // Every file analyzer the product runs by default (schema, CEL, annotations, deprecations...), as the CLI does.
+      for (const i of analyzeParsed(pathToFileURL(f).href, parsed, NEVER_CANCELLED) ?? []) {
+        const where = `${path.relative(FIX, f)}:${i.range.start.line + 1}: ${i.code}`;
+        if (known.includes(where) && i.severity === 'Warning') knownSeen.add(where);
+        else if (i.severity === 'Error') errors.push(`${where} ${i.message}`);
       }
     }
     console.log(`${label}: ${files.length} files, ${docs} resources (${validated} with a schema), ${errors.length} unexpected errors, ` +
-      `${knownSeen.size}/${known.length} known upstream defects reported, ${(performance.now() - t0).toFixed(0)} ms`);
+      `${knownSeen.size}/${known.length} known upstream defects reported as warnings, ${(performance.now() - t0).toFixed(0)} ms`);
     assert.ok(validated > docs * 0.8, 'most resources have a schema');
     assert.deepEqual(errors, []);
-    assert.deepEqual([...knownSeen].sort(), [...known].sort(), 'the known invalid documents are reported');
+    assert.deepEqual([...knownSeen].sort(), [...known].sort(), 'the known upstream defects are reported, as warnings');
   });
 }

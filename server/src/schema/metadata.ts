@@ -15,7 +15,8 @@ export function validateMetadata(root: YAMLMap, apiVersion: string, kind: string
   if (!isMap(meta)) return;
   const push = (node: Node | null | undefined, message: string) => {
     const s = span(node);
-    if (s) out.push({ start: s[0], end: s[1], severity: 'Error', code: 'SchemaMetadata', message });
+    // Rules of the API server's Go validation, beyond the published schema: Warnings (schema violations are Errors).
+    if (s) out.push({ start: s[0], end: s[1], severity: 'Warning', code: 'SchemaMetadata', message });
   };
   const str = (key: string): { node: Node; value: string } | undefined => {
     const n = meta.get(key, true) as Node | undefined;

@@ -244,7 +244,9 @@ export class SchemaValidator {
     const full = path ? `${path}.${key}` : key;
     const allowed = [...Object.keys(s.properties ?? {}), ...branchKeys];
     const guess = didYouMean(key, allowed);
-    this.report(w, span, 'SchemaUnknownField', `unknown field "${full}"${guess ? ` (did you mean "${guess}"?)` : ''}`);
+    // A Warning, as the API server's own default field validation (`Warn`) treats it: the field is dropped. kubectl's
+    // strict mode rejects it; raise it with istioWorkbench.analysis.severityOverrides {"SchemaUnknownField": "Error"}.
+    this.report(w, span, 'SchemaUnknownField', `unknown field "${full}"${guess ? ` (did you mean "${guess}"?)` : ''}`, 'Warning');
   }
 
   private array(w: Walk, seq: YAMLSeq, s: SchemaNode, path: string, at: Span): void {
