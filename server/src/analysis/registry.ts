@@ -4,6 +4,7 @@ import { syntaxAnalyzer } from './syntax';
 import { schemaAnalyzer } from './schema';
 import { deprecatedApiAnalyzer } from '../deprecation/analyzer';
 import { annotationsAnalyzer, labelsAnalyzer } from '../annotations/analyzer';
+import { podSpecAnalyzer } from '../workload/analyzer';
 
 export const FILE_ANALYZERS: readonly FileAnalyzer[] = [
   syntaxAnalyzer,
@@ -11,4 +12,5 @@ export const FILE_ANALYZERS: readonly FileAnalyzer[] = [
   deprecatedApiAnalyzer,
   annotationsAnalyzer,
   labelsAnalyzer,
+  podSpecAnalyzer,
 ];
