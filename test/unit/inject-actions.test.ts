@@ -211,3 +211,20 @@ test('hover on sidecar.istio.io/* keys: the reference text and the injection dec
   assert.match(injectionHover(parseYaml(COMPOSER), COMPOSER.lastIndexOf('sidecar.istio.io/status') + 2)!.markdown, /legacy Istio 0\.x sidecar/);
   assert.equal(injectionHover(parseYaml(SHOP), SHOP.indexOf('app: web')), undefined, 'not on other keys');
 });
+
+test('every action on the seed\'s files is a patch, never the whole document rewritten (also for a last document without a final line break)', () => {
+  const dir = path.join(__dirname, '../../../test/fixtures/seed');
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.yaml'))) {
+    for (const text of [fs.readFileSync(path.join(dir, f), 'utf8'), fs.readFileSync(path.join(dir, f), 'utf8').replace(/\n+$/, '')]) {
+      const parsed = parseYaml(text);
+      for (const d of parsed.docs) {
+        for (const a of injectionActions(text, parsed, d.index, cfg)) {
+          const first = Math.min(...a.edits.map((e) => e.start));
+          const last = Math.max(...a.edits.map((e) => e.end));
+          assert.ok(first > d.start || last < d.end - 1, `${f} document ${d.index} ${a.kind}: edits [${first}, ${last}) rewrite the whole document [${d.start}, ${d.end})`);
+          applyChecked(text, d.index, a.kind);
+        }
+      }
+    }
+  }
+});

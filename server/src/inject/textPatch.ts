@@ -268,6 +268,26 @@ export class YamlPatcher {
  * cannot be patched in place (the caller then replaces the document). Offsets are relative to `source`.
  */
 export function patchDocument(source: string, after: Json): OffsetEdit[] | undefined {
+  // A document without a final line break (the file's last one, or one ending where the next starts) is patched with
+  // one added, so that lines appended at its end and lines deleted there do not collide; mapped back below.
+  const missingEol = !source.endsWith('\n');
+  const src = missingEol ? `${source}\n` : source;
+  const edits = patchText(src, after);
+  if (!edits || !missingEol || edits.every((e) => e.end <= source.length && e.start < source.length)) return edits;
+  const target = applyEdits(src, edits);
+  return [minimalEdit(source, target.endsWith('\n') ? target.slice(0, -1) : target)];
+}
+
+/** The one edit turning `a` into `b`: their common prefix and suffix kept. */
+function minimalEdit(a: string, b: string): OffsetEdit {
+  let pre = 0;
+  while (pre < a.length && pre < b.length && a.charCodeAt(pre) === b.charCodeAt(pre)) pre++;
+  let suf = 0;
+  while (suf < a.length - pre && suf < b.length - pre && a.charCodeAt(a.length - 1 - suf) === b.charCodeAt(b.length - 1 - suf)) suf++;
+  return { start: pre, end: a.length - suf, text: b.slice(pre, b.length - suf) };
+}
+
+function patchText(source: string, after: Json): OffsetEdit[] | undefined {
   const doc = parseDocument(source, { version: '1.1', uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length || !isYamlMap(doc.contents) || doc.contents.flow) return undefined;
   const before = doc.toJS({ maxAliasCount: 100 }) as Json;
