@@ -31,7 +31,8 @@ export function applyEdits(text: string, edits: readonly TextEditSpec[]): string
 }
 
 function apiFindings(text: string, settings: AnalysisSettings = DEFAULT_SETTINGS): Finding[] {
-  return analyzeParsed('u', parseYaml(text), NEVER_CANCELLED, { settings, analyzers: [deprecatedApiAnalyzer] })!;
+  return analyzeParsed('u', parseYaml(text), NEVER_CANCELLED, { settings, analyzers: [deprecatedApiAnalyzer] })!
+    .filter((f) => f.code === 'RemovedAPI' || f.code === 'DeprecatedAPI');
 }
 
 /** Applies every preferred fix of the file, one round (fixes of different documents never overlap). */
@@ -209,4 +210,34 @@ test('hostile documents: broken YAML, aliases, non-mapping specs never throw', (
     assert.equal(f.length, 1, t);
     for (const fix of f[0].fixes ?? []) assert.doesNotThrow(() => parseYaml(applyEdits(t, fix.edits)));
   }
+});
+
+test('kubernetes.io/ingress.class (the seed\'s Ingress): deprecated, fixed to spec.ingressClassName, comments kept; then the migration', () => {
+  const text = fs.readFileSync(path.join(SEED, 'ingress_hyperledger.yaml'), 'utf8');
+  const all = analyzeParsed('u', parseYaml(text), NEVER_CANCELLED, { analyzers: [deprecatedApiAnalyzer] })!;
+  const f = all.find((x) => x.code === 'IngressClassAnnotation')!;
+  assert.ok(f, JSON.stringify(all.map((x) => x.code)));
+  assert.equal(f.severity, 'Warning');
+  assert.equal(text.split('\n')[f.range.start.line].slice(f.range.start.character, f.range.end.character), 'kubernetes.io/ingress.class');
+  assert.match(f.message, /deprecated since Kubernetes 1\.18: use spec\.ingressClassName: istio instead\. For Istio, also apply an IngressClass named istio with controller istio\.io\/ingress-controller/);
+  const fixed = applyEdits(text, f.fixes![0].edits);
+  assert.equal(f.fixes![0].title, 'Use spec.ingressClassName: istio');
+  const doc = parseYaml(fixed).docs[0];
+  const obj = js(doc.doc) as { metadata: Record<string, unknown>; spec: Record<string, unknown> };
+  assert.equal(obj.metadata.annotations, undefined, 'the only annotation goes, with its annotations: key');
+  assert.equal(Object.keys(obj.spec)[0], 'ingressClassName');
+  assert.equal(obj.spec.ingressClassName, 'istio');
+  assert.deepEqual(comments(fixed), comments(text));
+  assert.ok(!analyzeParsed('u', parseYaml(fixed), NEVER_CANCELLED, { analyzers: [deprecatedApiAnalyzer] })!.some((x) => x.code === 'IngressClassAnnotation'));
+  const migrated = parseYaml(migrateAll(fixed));
+  const errors = analyzeParsed('u', migrated, NEVER_CANCELLED, { analyzers: [schemaAnalyzer] })!.filter((x) => x.severity === 'Error');
+  assert.deepEqual(errors.map((x) => x.message), []);
+  assert.equal((js(migrated.docs[0].doc) as { spec: { ingressClassName: string } }).spec.ingressClassName, 'istio');
+});
+
+test('kubernetes.io/ingress.class next to other annotations or an existing ingressClassName', () => {
+  const text = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\n  annotations:\n    a: b\n    kubernetes.io/ingress.class: nginx\nspec:\n  ingressClassName: nginx\n  defaultBackend:\n    service: {name: s, port: {number: 80}}\n';
+  const f = analyzeParsed('u', parseYaml(text), NEVER_CANCELLED, { analyzers: [deprecatedApiAnalyzer] })!.find((x) => x.code === 'IngressClassAnnotation')!;
+  assert.match(f.message, /spec\.ingressClassName is set: remove the annotation/);
+  assert.equal(applyEdits(text, f.fixes![0].edits), text.replace('    kubernetes.io/ingress.class: nginx\n', ''));
 });

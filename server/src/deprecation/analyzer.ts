@@ -6,6 +6,7 @@ import type { ParsedFile } from '../yaml/parse';
 import { lookupRemovedApi, migrationTarget } from './apis';
 import { migrate } from './migrate';
 import { compareVersions } from './versions';
+import { ingressClassFinding } from './ingressClass';
 import { pairOf } from './yamlEdit';
 
 export const REMOVED_API = 'RemovedAPI';
@@ -21,6 +22,8 @@ export const deprecatedApiAnalyzer: FileAnalyzer = {
       if (token.isCancellationRequested) break;
       const r = d.resource;
       if (!r?.apiVersion || !r.kind) continue;
+      const ingressClass = ingressClassFinding(parsed, d);
+      if (ingressClass) out.push(ingressClass);
       const entry = lookupRemovedApi(r.apiVersion, r.kind);
       const node = entry && pairOf(d.doc.contents, 'apiVersion')?.value;
       const range = (node as { range?: [number, number, number] } | undefined)?.range;
