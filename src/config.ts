@@ -27,6 +27,13 @@ export class Config {
     await this.cfg.update('context', name, target);
   }
 
+  /** istioWorkbench.injection.*: what the cluster source reads (the server reads the rest itself). */
+  get injection(): { source: string; revision: string; istioNamespace: string } {
+    // The server reads these for the first workspace folder: so does the client.
+    const c = vscode.workspace.getConfiguration(SECTION, vscode.workspace.workspaceFolders?.[0]?.uri);
+    return { source: c.get<string>('injection.source', 'bundled'), revision: c.get<string>('injection.revision', '').trim(), istioNamespace: c.get<string>('injection.istioNamespace', '').trim() };
+  }
+
   get serverExtraEnv(): Record<string, string> {
     const raw = this.cfg.get<Record<string, unknown>>('server.extraEnv', {});
     return Object.fromEntries(Object.entries(raw ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));

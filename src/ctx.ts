@@ -18,12 +18,15 @@ export class Ctx {
   private readonly clientCleanup: vscode.Disposable[] = [];
   private _client: LanguageClient | undefined;
   readonly status: ResourceStatus;
+  private readonly clientStarted = new vscode.EventEmitter<LanguageClient>();
+  /** Fires after each start of the language client (handlers of server notifications attach here). */
+  readonly onDidStartClient = this.clientStarted.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.meshTree = new MeshTreeProvider(this.config, this.log);
     this.routeTables = new RouteTablesProvider(this.log);
     this.status = new ResourceStatus(() => this._client);
-    this.pushExtCleanup(this.log, this.serverOut, this.trace, this.meshTree, this.routeTables, this.status);
+    this.pushExtCleanup(this.log, this.serverOut, this.trace, this.meshTree, this.routeTables, this.status, this.clientStarted);
     this.pushExtCleanup(
       vscode.window.registerTreeDataProvider('istioWorkbench.meshTree', this.meshTree),
       vscode.window.registerTreeDataProvider('istioWorkbench.routeTables', this.routeTables),
@@ -53,6 +56,7 @@ export class Ctx {
     await client.start();
     this.log.info(`language server started in ${Date.now() - t0} ms (${client.initializeResult?.serverInfo?.name} ${client.initializeResult?.serverInfo?.version})`);
     void this.status.update();
+    this.clientStarted.fire(client);
   }
 
   async stopClient(): Promise<void> {

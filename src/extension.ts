@@ -1,6 +1,7 @@
 // Entry point: keep activate short and catch its errors ourselves.
 import type * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { registerClusterSchemas } from './clusterSchemas';
 import { Ctx } from './ctx';
 import { showErrorWithLogs } from './log';
 
@@ -15,6 +16,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<IstioW
   const ctx = new Ctx(context);
   current = ctx;
   registerCommands(ctx);
+  registerClusterSchemas(ctx);
   ctx.log.info(`Istio Workbench ${context.extension.packageJSON.version as string} activated`);
   try {
     await ctx.startClient();

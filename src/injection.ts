@@ -69,6 +69,11 @@ export class InjectionPreviewProvider implements vscode.TextDocumentContentProvi
     }
   }
 
+  /** Re-renders every open preview (the injection configuration changed). */
+  refreshAll(): void {
+    for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === PREVIEW_SCHEME) this.changed.fire(doc.uri);
+  }
+
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
@@ -77,7 +82,7 @@ export class InjectionPreviewProvider implements vscode.TextDocumentContentProvi
 }
 
 /** Index of the workload document at the cursor, from the server's CodeLenses (the palette has no arguments). */
-async function documentAtCursor(editor: vscode.TextEditor): Promise<number | undefined> {
+export async function documentAtCursor(editor: vscode.TextEditor): Promise<number | undefined> {
   const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
   const ours = (lenses ?? []).filter((l) => l.command?.command === PREVIEW_INJECTION_COMMAND);
   const line = editor.selection.active.line;
@@ -102,7 +107,8 @@ export const previewInjection = (ctx: Ctx) => async (uriArg?: unknown, indexArg?
   await vscode.commands.executeCommand('vscode.diff', source, previewUri(source, index), `${name} ↔ sidecar injected (document ${index + 1})`, { preview: true });
 };
 
-export function registerInjectionPreview(ctx: Ctx): void {
+export function registerInjectionPreview(ctx: Ctx): InjectionPreviewProvider {
   const provider = new InjectionPreviewProvider(ctx);
   ctx.pushExtCleanup(provider, vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, provider));
+  return provider;
 }

@@ -12,7 +12,8 @@ import { DocumentResourcesHandler } from './lsp/resources';
 import { SettingsStore } from './lsp/settings';
 import { DocumentSymbolHandler } from './lsp/symbols';
 import { ParseCache } from './yaml/cache';
-import { bundledSchemaStore } from './analysis/schema';
+import { bundledSchemaStore, customSchemas } from './analysis/schema';
+import { CrdSchemaHandler } from './lsp/crds';
 
 const connection = createConnection(ProposedFeatures.all);
 // Never write to stdout: in stdio mode it is the protocol channel.
@@ -28,8 +29,11 @@ const cache = new ParseCache();
 let diagnostics: DiagnosticsHandler | undefined;
 let settings: SettingsStore | undefined;
 let mesh: MeshHandler | undefined;
+let crds: CrdSchemaHandler | undefined;
+let injection: InjectionHandler | undefined;
 let folders: string[] = [];
 let watchFiles = false;
+let folderEvents = false;
 
 connection.onInitialize((params): InitializeResult => {
   const caps = params.capabilities;
@@ -42,18 +46,23 @@ connection.onInitialize((params): InitializeResult => {
   mesh = new MeshHandler(connection, documents, cache, () => diag.refreshAll(), !!caps.workspace?.configuration);
   mesh.registerHandlers();
   diagnostics.extraFindings = (uri, s) => mesh?.findingsFor(uri, s) ?? [];
+  crds = new CrdSchemaHandler(connection, documents, cache, customSchemas, () => diag.refreshAll(), !!caps.workspace?.configuration);
+  crds.registerHandlers();
+  mesh.extraWatchedFiles = (p) => crds?.filesChanged(p);
   folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   watchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  folderEvents = !!caps.workspace?.workspaceFolders;
   new DocumentSymbolHandler(connection, documents, cache).registerHandlers();
   new DocumentResourcesHandler(connection, documents, cache).registerHandlers();
   const codeActions = new CodeActionHandler(connection, documents, cache, settings);
   codeActions.registerHandlers();
-  const injection = new InjectionHandler(connection, documents, cache);
-  injection.registerHandlers();
-  codeActions.extraActions = (p) => injection.codeActions(p);
+  const inj = new InjectionHandler(connection, documents, cache, !!caps.workspace?.configuration);
+  injection = inj;
+  inj.registerHandlers();
+  codeActions.extraActions = (p) => inj.codeActions(p);
   codeActions.extraFindings = (uri, s) => mesh?.findingsFor(uri, s) ?? [];
   const assist = new SchemaAssistHandler(connection, documents, cache, bundledSchemaStore);
-  assist.extraHover = injectionHover;
+  assist.extraHover = (parsed, offset) => injectionHover(parsed, offset, () => inj.hoverSource());
   assist.registerHandlers();
   return {
     serverInfo: { name: 'istio-workbench', version: VERSION },
@@ -65,6 +74,8 @@ connection.onInitialize((params): InitializeResult => {
       completionProvider: { triggerCharacters: [':', '-'] },
       hoverProvider: true,
       definitionProvider: true,
+      referencesProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       ...(pull ? { diagnosticProvider: { identifier: 'istio-workbench', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
     },
   };
@@ -75,11 +86,23 @@ connection.onInitialized(() => {
   if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
   if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
   void mesh?.indexFolders(folders);
+  if (folderEvents) {
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      const gone = new Set(e.removed.map((f) => f.uri));
+      folders = [...folders.filter((u) => !gone.has(u)), ...e.added.map((f) => f.uri)];
+      void mesh?.foldersChanged(e.added.map((f) => f.uri), e.removed.map((f) => f.uri));
+      void crds?.loadFolders(folders);
+    });
+  }
+  void crds?.loadFolders(folders);
+  void injection?.start(folders);
 });
 
-connection.onDidChangeConfiguration(() => {
+connection.onDidChangeConfiguration((params) => {
   settings?.clear();
   mesh?.configurationChanged();
+  crds?.configurationChanged();
+  void injection?.configurationChanged(params.settings);
   diagnostics?.refreshAll();
 });
 

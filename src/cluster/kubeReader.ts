@@ -252,18 +252,38 @@ export class KubeClusterReader implements ClusterReader {
   }
 
   async getObject(apiPath: string): Promise<Outcome<unknown, ClusterError>> {
+    return this.request('GET', apiPath);
+  }
+
+  async dryRunCreate(apiPath: string, body: unknown): Promise<Outcome<unknown, ClusterError>> {
+    const url = new URL(apiPath, 'https://x');
+    if (url.searchParams.get('dryRun') !== 'All') return { ok: false, error: { kind: 'other', message: `refusing a create without dryRun=All: ${apiPath}` } };
+    return this.request('POST', apiPath, JSON.stringify(body));
+  }
+
+  /** One API call as raw JSON (client-node's typed models would drop fields they do not know). Authentication comes
+   * from the kubeconfig through client-node. */
+  private async request(method: 'GET' | 'POST', apiPath: string, body?: string): Promise<Outcome<unknown, ClusterError>> {
     const server = this.kc.getCurrentCluster()?.server;
     if (!server) return { ok: false, error: { kind: 'other', message: 'no current cluster' } };
-    const opts: https.RequestOptions = { method: 'GET', headers: {} };
+    const headers: Record<string, string | number> = { Accept: 'application/json' };
+    if (body !== undefined) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    const opts: https.RequestOptions = { method, headers };
     await this.kc.applyToHTTPSOptions(opts);
     try {
       const text = await this.withTimeout(new Promise<string>((resolve, reject) => {
-        https.request(new URL(`${server.replace(/\/$/, '')}${apiPath}`), opts, (res) => {
-          const body: Buffer[] = [];
-          res.on('data', (c: Buffer) => body.push(c));
-          res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(body).toString()) : reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { code: res.statusCode, body: Buffer.concat(body).toString() }))));
-        }).on('error', reject).end();
-      }), 'get');
+        const req = https.request(new URL(`${server.replace(/\/$/, '')}${apiPath}`), opts, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const t = Buffer.concat(chunks).toString();
+            const code = res.statusCode ?? 0;
+            if (code >= 200 && code < 300) resolve(t);
+            else reject(Object.assign(new Error(`HTTP ${code}`), { code, body: t }));
+          });
+        }).on('error', reject);
+        req.end(body);
+      }), method === 'GET' ? 'get' : 'create');
       return { ok: true, value: JSON.parse(text) };
     } catch (e) {
       return { ok: false, error: classifyError(e) };

@@ -44,6 +44,9 @@ export interface ClusterReader {
   syncz(): Promise<Outcome<ProxySync[], ClusterError>>;
   /** A live object as JSON (for "Go to VirtualService" when the workspace does not define it). */
   getObject(apiPath: string): Promise<Outcome<unknown, ClusterError>>;
+  /** A create that changes nothing: POST to apiPath, which must carry `dryRun=All`; the object the API server returns
+   * (after its mutating admission webhooks). */
+  dryRunCreate(apiPath: string, body: unknown): Promise<Outcome<unknown, ClusterError>>;
   dispose(): void;
 }
 

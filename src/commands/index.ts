@@ -5,6 +5,7 @@ import { showErrorWithLogs } from '../log';
 import { CLUSTER_COMMANDS } from './cluster';
 import { GraphPanel, registerGraphSerializer } from '../webview/graphPanel';
 import { previewInjection, registerInjectionPreview } from '../injection';
+import { previewInjectionByWebhook, registerClusterInjection } from '../injectionCluster';
 
 type Factory = (ctx: Ctx) => (...args: unknown[]) => unknown;
 
@@ -63,12 +64,14 @@ const COMMANDS: Record<string, Factory> = {
   ...CLUSTER_COMMANDS,
   'istioWorkbench.showServiceGraph': showServiceGraph,
   'istioWorkbench.previewInjection': previewInjection,
+  'istioWorkbench.previewInjectionByWebhook': previewInjectionByWebhook,
 };
 
 export function registerCommands(ctx: Ctx): void {
   for (const [id, factory] of Object.entries(COMMANDS)) {
     ctx.pushExtCleanup(vscode.commands.registerCommand(id, factory(ctx)));
   }
-  registerInjectionPreview(ctx);
+  const preview = registerInjectionPreview(ctx);
+  registerClusterInjection(ctx, () => preview.refreshAll());
   ctx.pushExtCleanup(registerGraphSerializer(ctx.extension.extensionUri, ctx.log), { dispose: () => GraphPanel.current?.dispose() });
 }

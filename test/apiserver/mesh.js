@@ -5,8 +5,10 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const YAML = require('yaml');
 
 const ISTIO = '1.22.3';
+const INJECTION_DATA = path.resolve(__dirname, '../../server/data/injection');
 const PRODUCTPAGE_DUMP = path.resolve(__dirname, '../fixtures/configdump/describe/http_config.json');
 const BOOKINFO = ['productpage', 'details', 'ratings', 'reviews'];
 
@@ -68,7 +70,29 @@ function seedObjects() {
   for (const v of ['v1', 'v2', 'v3']) objects.push(pod('default', 'reviews', v, { restarts: v === 'v3' ? 2 : 0 }));
   for (const peer of ['vp0', 'membersrvc']) objects.push(pod('hyperledger', peer, '', { sidecar: false, appImage: 'hyperledger/fabric-peer:x86_64-0.6.1-preview', ports: [7051] }));
   const services = [...BOOKINFO.map((s) => service('default', s, 9080)), service('istio-system', 'istiod', 15014, [15010, 15012, 443])];
-  return [...objects, ...services];
+  return [...objects, ...services, ...injectionConfigMaps()];
+}
+
+/**
+ * istiod's injector and mesh ConfigMaps: Istio's real rendered ones (server/data/injection, copied from
+ * shared/istio-ref/injection/rendered), with the values' hub and tag of this mesh's Istio (docker.io/istio, ISTIO), so
+ * the cluster's proxy image differs from the bundled defaults'. revision '' is the default revision.
+ */
+function injectionConfigMaps({ revision = '', hub = 'docker.io/istio', tag = ISTIO, namespace = 'istio-system', trustDomain } = {}) {
+  const read = (f) => YAML.parse(fs.readFileSync(path.join(INJECTION_DATA, f), 'utf8'));
+  const suffix = revision ? `-${revision}` : '';
+  const injector = read('istio-sidecar-injector-configmap.yaml');
+  const values = JSON.parse(injector.data.values);
+  values.global.hub = hub;
+  values.global.tag = tag;
+  if (revision) values.revision = revision;
+  injector.data.values = JSON.stringify(values, null, 2);
+  const mesh = read('istio-mesh-configmap.yaml');
+  if (trustDomain) mesh.data.mesh = mesh.data.mesh.replace(/^trustDomain: .*$/m, `trustDomain: ${trustDomain}`);
+  for (const [cm, name] of [[injector, `istio-sidecar-injector${suffix}`], [mesh, `istio${suffix}`]]) {
+    cm.metadata = { ...cm.metadata, name, namespace, uid: `cm-${namespace}-${name}`, labels: { ...cm.metadata.labels, 'istio.io/rev': revision || 'default' } };
+  }
+  return [injector, mesh];
 }
 
 function service(ns, name, port, more = []) {
@@ -125,4 +149,4 @@ function syncz(pods) {
   }));
 }
 
-module.exports = { seedObjects, configDump, syncz, pod, namespace, ISTIO };
+module.exports = { seedObjects, configDump, syncz, pod, namespace, injectionConfigMaps, ISTIO };

@@ -3,7 +3,8 @@
 // self-signed certificate in tls/), bearer-token auth (401) and per-user denials (403 Status bodies), discovery,
 // list with limit/continue, get, watch with resourceVersion, bookmarks (allowWatchBookmarks) and 410 Gone after
 // compaction, pods/exec and pods/portforward over WebSocket (v4/v5.channel.k8s.io), services proxy to istiod's debug
-// endpoints, and dryRun=All creates. Seeded with test/apiserver/mesh.js.
+// endpoints, creates (generateName, mutating admission webhooks registered by tests) with dryRun=All (admission runs,
+// nothing is stored), and fieldSelector metadata.name/metadata.namespace on lists. Seeded with test/apiserver/mesh.js.
 // CLI: node test/apiserver/server.js [--port N] [--kubeconfig FILE]   (prints the URL; Ctrl-C stops it)
 'use strict';
 const fs = require('fs');
@@ -17,12 +18,20 @@ const TLS = { cert: fs.readFileSync(path.join(__dirname, 'tls/cert.pem')), key: 
 const CA_DATA = TLS.cert.toString('base64');
 
 const RESOURCES = {
-  '': { v1: { namespaces: { kind: 'Namespace', namespaced: false }, pods: { kind: 'Pod', namespaced: true }, services: { kind: 'Service', namespaced: true } } },
+  '': { v1: { namespaces: { kind: 'Namespace', namespaced: false }, pods: { kind: 'Pod', namespaced: true }, services: { kind: 'Service', namespaced: true }, configmaps: { kind: 'ConfigMap', namespaced: true } } },
   'networking.istio.io': { v1: { virtualservices: { kind: 'VirtualService', namespaced: true }, destinationrules: { kind: 'DestinationRule', namespaced: true }, gateways: { kind: 'Gateway', namespaced: true } } },
+  'apiextensions.k8s.io': { v1: { customresourcedefinitions: { kind: 'CustomResourceDefinition', namespaced: false, apiVersion: 'apiextensions.k8s.io/v1' } } },
 };
 
 /** Users by bearer token; `deny` holds "verb resource" pairs such as "list pods", "create pods/portforward". */
 const DEFAULT_USERS = { 'admin-token': { name: 'admin', deny: [] } };
+
+/** Five characters like the API server's generated-name suffix (deterministic here). */
+function hash5(s) {
+  let h = 7;
+  for (const c of s) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h.toString(36).slice(-5).padStart(5, 'x');
+}
 
 function status(code, reason, message, details) {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code };
@@ -40,7 +49,19 @@ class ApiServer {
     this.requests = []; // "METHOD path" log for tests
     this.configDumps = new Map(); // "ns/pod" -> text override (e.g. malformed)
     this.istiodUp = true;
+    this.webhooks = []; // mutating admission webhooks: {name, resource, mutate(object, request) -> object | {deny} }
     for (const o of objects) this.put(o, false);
+  }
+
+  /**
+   * Registers a mutating admission webhook (the test double of a cluster's webhook, e.g. Istio's injector) for creates
+   * of `resource`: mutate(object, {namespace, namespaceObject, dryRun, user}) returns the object to admit (a copy may be
+   * changed in place), or {deny: message}; a throw is a webhook failure. Returns a function that removes it.
+   */
+  addMutatingWebhook({ name, resource = 'pods', mutate }) {
+    const hook = { name, resource, mutate };
+    this.webhooks.push(hook);
+    return () => { this.webhooks = this.webhooks.filter((h) => h !== hook); };
   }
 
   resourceOf(o) {
@@ -196,10 +217,26 @@ class ApiServer {
       start = tok.start;
       listRv = tok.rv;
     }
-    const items = limit > 0 ? all.slice(start, start + limit) : all.slice(start);
-    const more = limit > 0 && start + limit < all.length;
-    const metadata = { resourceVersion: listRv, ...(more ? { continue: Buffer.from(JSON.stringify({ rv: listRv, start: start + limit })).toString('base64url'), remainingItemCount: all.length - start - limit } : {}) };
-    return this.send(res, 200, { kind: `${info.kind}List`, apiVersion: 'v1', metadata, items });
+    const fields = this.fieldSelector(url);
+    if (typeof fields === 'string') return this.send(res, 400, status(400, 'BadRequest', fields));
+    const selected = all.filter((o) => fields.every(([k, v]) => (k === 'metadata.name' ? o.metadata.name : o.metadata.namespace ?? '') === v));
+    const items = limit > 0 ? selected.slice(start, start + limit) : selected.slice(start);
+    const more = limit > 0 && start + limit < selected.length;
+    const metadata = { resourceVersion: listRv, ...(more ? { continue: Buffer.from(JSON.stringify({ rv: listRv, start: start + limit })).toString('base64url'), remainingItemCount: selected.length - start - limit } : {}) };
+    return this.send(res, 200, { kind: `${info.kind}List`, apiVersion: info.apiVersion ?? 'v1', metadata, items });
+  }
+
+  /** fieldSelector=metadata.name=x,metadata.namespace=y (the fields every resource supports) -> [[field, value]]. */
+  fieldSelector(url) {
+    const raw = url.searchParams.get('fieldSelector');
+    if (!raw) return [];
+    const out = [];
+    for (const term of raw.split(',')) {
+      const m = /^(metadata\.name|metadata\.namespace)(==?)(.*)$/.exec(term);
+      if (!m) return `field label not supported: ${term.split(/!?=/)[0]}`;
+      out.push([m[1], m[3]]);
+    }
+    return out;
   }
 
   watch(req, res, resource, ns, url) {
@@ -235,10 +272,27 @@ class ApiServer {
     const body = await new Promise((r) => { let s = ''; req.on('data', (c) => (s += c)); req.on('end', () => r(s)); });
     let o;
     try { o = JSON.parse(body); } catch { return this.send(res, 400, status(400, 'BadRequest', 'the body is not JSON')); }
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return this.send(res, 400, status(400, 'BadRequest', 'the body is not an object'));
+    if (o.metadata?.namespace && ns && o.metadata.namespace !== ns) return this.send(res, 400, status(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request'));
+    if (ns && !this.store.has(this.key('namespaces', undefined, ns))) return this.send(res, 404, status(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' }));
+    const dryRun = url.searchParams.get('dryRun');
+    if (dryRun !== null && dryRun !== 'All') return this.send(res, 400, status(400, 'BadRequest', `Invalid dry run value: ${dryRun}`));
     o.metadata = { ...o.metadata, namespace: ns ?? o.metadata?.namespace, uid: `uid-${this.rv + 1}`, creationTimestamp: new Date(0).toISOString(), generation: 1 };
+    if (!o.metadata.name && o.metadata.generateName) o.metadata.name = `${o.metadata.generateName}${hash5(`${o.metadata.generateName}${this.rv}${this.requests.length}`)}`;
     if (!o.metadata.name) return this.send(res, 422, status(422, 'Invalid', `${resource} is invalid: metadata.name: Required value`));
     if (this.store.has(this.key(resource, ns, o.metadata.name))) return this.send(res, 409, status(409, 'AlreadyExists', `${resource} "${o.metadata.name}" already exists`));
-    if (url.searchParams.get('dryRun') === 'All') return this.send(res, 201, { ...o, metadata: { ...o.metadata, resourceVersion: '' } });
+    // Mutating admission, in registration order (the API server calls webhooks on dry runs too: they declare no side effects).
+    for (const hook of this.webhooks.filter((h) => h.resource === resource)) {
+      let out;
+      try {
+        out = await hook.mutate(JSON.parse(JSON.stringify(o)), { namespace: ns, namespaceObject: this.store.get(this.key('namespaces', undefined, ns)) ?? null, dryRun: dryRun === 'All', user: user.name });
+      } catch (e) {
+        return this.send(res, 500, status(500, 'InternalError', `Internal error occurred: failed calling webhook "${hook.name}": ${e instanceof Error ? e.message : String(e)}`));
+      }
+      if (out && out.deny !== undefined) return this.send(res, 400, status(400, 'BadRequest', `admission webhook "${hook.name}" denied the request: ${out.deny}`));
+      if (out && typeof out === 'object') o = out;
+    }
+    if (dryRun === 'All') return this.send(res, 201, { ...o, metadata: { ...o.metadata, resourceVersion: '' } });
     return this.send(res, 201, this.put(o));
   }
 

@@ -6,6 +6,9 @@
 // Ours runs with every analyzer the product runs by default. Ours is measured with pull diagnostics (what VS Code uses)
 // and with push; yaml-language-server pushes only. Both push servers wait on purpose before validating (ours 150 ms,
 // yaml-language-server's validationDelayMs 200 ms): that idle delay is subtracted, so push figures are work, not waiting.
+// The subtraction is sound because neither server touches the document during its delay (ours records the change and
+// parses it when the delay ends, for diagnostics and the mesh index alike), and each edit is sent to an idle server
+// (the previous edit's diagnostics and background analysis done): the run prints the raw latency next to it.
 // Env: BENCH_REPS (full runs per server, default 3), BENCH_EDITS (timed edits per run, default 15).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -28,6 +31,10 @@ const OUR_PUSH_DELAY = 150;
 const YAMLLS_DELAY = 200;
 /** Quiet time after which no more diagnostics are expected (longer than the server's debounce delays). */
 const SETTLE_MS = 600;
+/** Quiet 50 ms windows in a row after which a server counts as idle. */
+const IDLE_POLLS = 4;
+/** Wait before each timed edit (longer than both servers' debounce delays), followed by a round trip. */
+const EDIT_GAP_MS = 300;
 
 type Mode = 'ours-pull' | 'ours-push' | 'yaml-ls';
 
@@ -36,6 +43,8 @@ interface RunResult {
   initMs: number;
   fullMs: number;
   editMs: number[];
+  /** Edit latencies before subtracting the push delay. */
+  rawEditMs: number[];
   diagnostics: number;
   caught: number;
   expected: number;
@@ -63,6 +72,41 @@ function setup(): { dir: string; files: BenchFile[]; big: BenchFile; uris: Map<B
   const schemaFile = path.join(dir, 'k8s-istio.schema.json');
   const { kinds, bytes } = writeYamlLsSchema(path.join(ROOT, 'dist/schemas'), schemaFile);
   return { dir, files, big, uris, schemaUri: pathToFileURL(schemaFile).href, kinds, schemaBytes: bytes };
+}
+
+/** CPU time (user + system, all threads) of a process, in ms; undefined where /proc is not available. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until a server process is idle: its CPU time grew by at most one tick in each of IDLE_POLLS consecutive 50 ms
+ * windows. Returns when it last was busy (undefined without /proc: then it just waits 300 ms).
+ */
+async function waitIdle(pid: number | undefined): Promise<number | undefined> {
+  const first = cpuMs(pid);
+  if (first === undefined) {
+    await sleep(300);
+    return undefined;
+  }
+  let last: number = first;
+  let busyUntil = performance.now();
+  for (let quiet = 0, i = 0; quiet < IDLE_POLLS && i < 1200; i++) {
+    await sleep(50);
+    const now: number = cpuMs(pid) ?? last;
+    if (now - last > 10) {
+      quiet = 0;
+      busyUntil = performance.now();
+    } else quiet++;
+    last = now;
+  }
+  return busyUntil;
 }
 
 function bareParse(text: string): { parseAll: number; parserComposer: number } {
@@ -150,11 +194,12 @@ async function run(mode: Mode, env: ReturnType<typeof setup>): Promise<RunResult
     for (let i = 0; i < 200 && client.configRequests === 0; i++) await sleep(10);
     if (!client.configRequests) throw new Error('yaml-language-server never asked for its settings');
   }
-  // Start-up work done on `initialized` (ours indexes the workspace folder for the mesh analysis) is not part of the
-  // full run: wait until the server has answered a request sent after it, and report it separately.
+  // Start-up work done on `initialized` (ours indexes the workspace folder for the mesh analysis, in chunks, yielding to
+  // requests in between) is not part of the full run: wait until the server is idle and has answered a request sent
+  // after it, and report it separately (start-up + full run is printed too).
+  const busyUntil = await waitIdle(client.proc.pid);
   await client.roundTrip();
-  const initMs = performance.now() - tInit;
-  await sleep(300);
+  const initMs = (busyUntil ?? performance.now()) - tInit;
   const delay = mode === 'yaml-ls' ? YAMLLS_DELAY : mode === 'ours-push' ? OUR_PUSH_DELAY : 0;
 
   // Full run.
@@ -208,8 +253,12 @@ async function run(mode: Mode, env: ReturnType<typeof setup>): Promise<RunResult
   const site = editSite(big);
   const editMs: number[] = [];
   let version = 1;
+  const rawEditMs: number[] = [];
   for (let e = 0; e < WARMUP_EDITS + EDITS; e++) {
-    await sleep(50);
+    // Each edit goes to an idle server: past the debounce delays, and every message before answered (a request is
+    // answered only once the work queued before it, such as a background mesh analysis, is done).
+    await sleep(EDIT_GAP_MS);
+    await client.roundTrip();
     version++;
     const range = { start: site, end: { line: site.line, character: site.character + 1 } };
     const newText = version % 2 ? '2' : '4';
@@ -227,10 +276,13 @@ async function run(mode: Mode, env: ReturnType<typeof setup>): Promise<RunResult
       done = p.at;
     }
     if (items.length !== bigDiagnostics) throw new Error(`${mode}: ${items.length} diagnostics after edit ${e}, ${bigDiagnostics} before`);
-    if (e >= WARMUP_EDITS) editMs.push(done - t - delay);
+    if (e >= WARMUP_EDITS) {
+      editMs.push(done - t - delay);
+      rawEditMs.push(done - t);
+    }
   }
   await client.shutdown();
-  return { mode, initMs, fullMs, editMs, diagnostics, caught, expected, bigDiagnostics };
+  return { mode, initMs, fullMs, editMs, rawEditMs, diagnostics, caught, expected, bigDiagnostics };
 }
 
 async function main(): Promise<void> {
@@ -263,6 +315,10 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|');
   console.log(`| full validation, 2,000 resources | ${fmt(yls.full)} | ${fmt(full('ours-pull'))} | ${fmt(full('ours-push'))} | ${(yls.full / full('ours-pull')).toFixed(1)}x | ${(yls.full / full('ours-push')).toFixed(1)}x |`);
   console.log(`| re-validation after one edit, ${big.text.split('\n').length}-line file | ${fmt(yls.edit)} | ${fmt(edit('ours-pull'))} | ${fmt(edit('ours-push'))} | ${(yls.edit / edit('ours-pull')).toFixed(1)}x | ${(yls.edit / edit('ours-push')).toFixed(1)}x |`);
+  const init = (m: Mode) => median(of(m).map((x) => x.initMs));
+  const both = (m: Mode) => median(of(m).map((x) => x.initMs + x.fullMs));
+  console.log(`| start-up until idle (ours: indexing the workspace folder) | ${fmt(init('yaml-ls'))} | ${fmt(init('ours-pull'))} | ${fmt(init('ours-push'))} | ${(init('yaml-ls') / init('ours-pull')).toFixed(1)}x | ${(init('yaml-ls') / init('ours-push')).toFixed(1)}x |`);
+  console.log(`| start-up + full validation | ${fmt(both('yaml-ls'))} | ${fmt(both('ours-pull'))} | ${fmt(both('ours-push'))} | ${(both('yaml-ls') / both('ours-pull')).toFixed(1)}x | ${(both('yaml-ls') / both('ours-push')).toFixed(1)}x |`);
   console.log(`\nbare yaml parse of that file: parseAllDocuments ${fmt(parseAll)}, Parser+Composer ${fmt(parserComposer)}`);
   const bareMin = Math.min(parseAll, parserComposer);
   const ip = inProcess(big);
@@ -271,9 +327,15 @@ async function main(): Promise<void> {
   for (const m of ['ours-pull', 'ours-push'] as const) {
     console.log(`re-validation ${m} / bare parse: ${(edit(m) / parseAll).toFixed(2)}x parseAllDocuments, ${(edit(m) / parserComposer).toFixed(2)}x Parser+Composer`);
   }
+  const raw = (m: Mode) => median(of(m).flatMap((x) => x.rawEditMs));
+  console.log(`push re-validation before subtracting the delay: yaml-language-server ${fmt(raw('yaml-ls'))} (delay ${YAMLLS_DELAY} ms), ` +
+    `ours ${fmt(raw('ours-push'))} (delay ${OUR_PUSH_DELAY} ms); after it, ours push ${fmt(edit('ours-push'))} vs pull ${fmt(edit('ours-pull'))} ` +
+    `(no delay), in-process parse + analyzers ${fmt(ip.parse + ip.analyze)}`);
   const fullRatio = yls.full / Math.max(full('ours-pull'), full('ours-push'));
   const editRatio = Math.max(edit('ours-pull'), edit('ours-push')) / bareMin;
-  console.log(`\ntarget full run >= 5x faster than yaml-language-server: ${fullRatio.toFixed(1)}x (slower of pull/push) ${fullRatio >= 5 ? 'MET' : 'NOT MET'}`);
+  const bothRatio = both('yaml-ls') / Math.max(both('ours-pull'), both('ours-push'));
+  console.log(`\ntarget full run >= 5x faster than yaml-language-server: ${fullRatio.toFixed(1)}x (slower of pull/push) ${fullRatio >= 5 ? 'MET' : 'NOT MET'}; ` +
+    `start-up + full run: ${bothRatio.toFixed(1)}x`);
   console.log(`target re-validation within 3x of a bare parse: ${editRatio.toFixed(2)}x (slower of pull/push vs faster bare parse) ${editRatio <= 3 ? 'MET' : 'NOT MET'}`);
 
   const ylsCaught = of('yaml-ls').map((x) => x.caught);

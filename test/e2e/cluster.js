@@ -92,6 +92,47 @@ async function expand(title, label) {
       api.put(p);
       await row('Mesh', 'productpage-v1-e2e-added').waitFor();
     });
+    await check('Preview Injection by the Cluster\'s Webhook: a dry run whose answer (from the cluster\'s webhook) opens as a diff', async () => {
+      // The test API server's stand-in for istiod's webhook: it adds a recognisable sidecar to every Pod it admits.
+      let calls = 0;
+      const off = api.addMutatingWebhook({
+        name: 'e2e-sidecar-injector',
+        mutate: (pod) => {
+          calls++;
+          pod.spec.containers.push({ name: 'istio-proxy', image: 'webhook.e2e.example/proxyv2:dry-run' });
+          return pod;
+        },
+      });
+      const podsBefore = [...api.store.keys()].filter((k) => k.startsWith('pods/')).length;
+      try {
+        await page.keyboard.press('Control+P');
+        await page.locator('.quick-input-widget input').fill('bookinfo.yaml');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'bookinfo.yaml' }).first().waitFor();
+        await page.keyboard.press('Enter');
+        await page.locator('.tabs-container .tab.active', { hasText: 'bookinfo.yaml' }).waitFor();
+        const lines = fs.readFileSync(path.join(DEMO, 'bookinfo/platform/bookinfo.yaml'), 'utf8').split('\n');
+        const line = lines.findIndex((l) => l === '  name: productpage-v1') + 1;
+        await page.keyboard.press('Control+P');
+        await page.locator('.quick-input-widget input').fill(`:${line}`);
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('F1');
+        await page.locator('.quick-input-widget input').fill('>Istio: Preview Injection by the Cluster\'s Webhook');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Preview Injection by the Cluster' }).first().waitFor();
+        await page.keyboard.press('Enter');
+        const diff = page.locator('.monaco-diff-editor').first();
+        await diff.waitFor({ timeout: 30000 });
+        await page.locator('.tabs-container .tab.active', { hasText: 'dry run' }).waitFor();
+        const added = diff.locator('.editor.modified .view-line', { hasText: 'webhook.e2e.example/proxyv2:dry-run' }).first();
+        await added.waitFor();
+        const podsAfter = [...api.store.keys()].filter((k) => k.startsWith('pods/')).length;
+        if (calls !== 1) throw new Error(`the webhook was called ${calls} times`);
+        if (podsAfter !== podsBefore) throw new Error(`a dry run stored a pod (${podsBefore} -> ${podsAfter})`);
+        await page.screenshot({ path: path.join(SHOTS, 'cluster-3-webhook-dry-run.png') });
+        return `right side: "${(await added.innerText()).replace(/\s+/g, ' ').trim()}"`;
+      } finally {
+        off();
+      }
+    });
   } finally {
     await browser.close();
     await cs.stop();

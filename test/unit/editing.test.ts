@@ -99,3 +99,17 @@ test('reference links', () => {
   assert.equal(referenceUrl('networking.k8s.io/v1', 'Ingress'), 'https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.35/#ingress-v1-networking-k8s-io');
   assert.equal(referenceUrl('security.istio.io/v1', 'AuthorizationPolicy'), 'https://istio.io/latest/docs/reference/config/security/authorization-policy/');
 });
+
+test('hover on a removed API version (the seed\'s extensions/v1beta1 Deployment) describes the field from its replacement', () => {
+  const { text, offset } = at('apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: composer\nspec:\n  repl|icas: 1\n  template:\n    spec:\n      containers:\n      - name: c\n        image: x:1\n');
+  const h = hover(parseYaml(text), offset, store);
+  assert.ok(h);
+  assert.match(h.markdown, /^\*\*spec\.replicas\*\* `integer, int32`/);
+  assert.match(h.markdown, /_extensions\/v1beta1 was removed in Kubernetes 1\.16: described from apps\/v1\._/);
+  assert.match(h.markdown, /deployment-v1-apps/);
+  const kind = at('apiVersion: extensions/v1beta1\nkind: Ingr|ess\n');
+  assert.match(hover(parseYaml(kind.text), kind.offset, store)!.markdown, /^\*\*Ingress\*\* `extensions\/v1beta1`[\s\S]*described from networking\.k8s\.io\/v1/);
+  // A field the replacement no longer has gets no hover rather than a wrong one.
+  const gone = at('apiVersion: extensions/v1beta1\nkind: Ingress\nspec:\n  backend:\n    serviceN|ame: web\n');
+  assert.equal(hover(parseYaml(gone.text), gone.offset, store), undefined);
+});

@@ -15,7 +15,7 @@ import { parseYaml } from '../../server/src/yaml/parse';
 
 const DIR = path.resolve(__dirname, '../../../test/fixtures/analyzers');
 /** The score this implementation reaches; the test fails if it drops below. */
-const FLOOR_EXACT_CASES = 77;
+const FLOOR_EXACT_CASES = 78;
 
 interface Case {
   id: string;

@@ -2,6 +2,7 @@
 import type { FileAnalyzer } from './analyzer';
 import { syntaxAnalyzer } from './syntax';
 import { schemaAnalyzer } from './schema';
+import { crdAnalyzer } from './crd';
 import { deprecatedApiAnalyzer } from '../deprecation/analyzer';
 import { annotationsAnalyzer, labelsAnalyzer } from '../annotations/analyzer';
 import { podSpecAnalyzer } from '../workload/analyzer';
@@ -9,6 +10,7 @@ import { podSpecAnalyzer } from '../workload/analyzer';
 export const FILE_ANALYZERS: readonly FileAnalyzer[] = [
   syntaxAnalyzer,
   schemaAnalyzer,
+  crdAnalyzer,
   deprecatedApiAnalyzer,
   annotationsAnalyzer,
   labelsAnalyzer,

@@ -1,6 +1,7 @@
 // schema.SchemaValidator: each document against its apiVersion/kind's schema (OpenAPI, CRD structural schema, CEL rules).
 import type { Cancellation, Finding } from '../core/types';
-import { defaultSchemaDir, SchemaStore, SchemaValidator } from '../schema';
+import { CustomSchemas, defaultSchemaDir, SchemaStore, SchemaValidator } from '../schema';
+import { CelRules } from '../schema/cel';
 import type { FileAnalyzer, FileContext } from './analyzer';
 
 export const SCHEMA_SOURCE = 'istio-workbench';
@@ -9,12 +10,19 @@ export const SCHEMA_SOURCE = 'istio-workbench';
 export function createSchemaAnalyzer(source: string | SchemaStore | undefined): FileAnalyzer {
   const store = typeof source === 'string' ? new SchemaStore(source) : source;
   let validator: SchemaValidator | undefined;
+  let generation = -1;
+  const rules = new CelRules();
   return {
     name: 'schema.SchemaValidator',
     enabled: () => store !== undefined,
     analyze(ctx: FileContext, token: Cancellation): Finding[] {
       if (!store) return [];
-      validator ??= new SchemaValidator(store);
+      // Run-time schemas (workspace and cluster CRDs) changed: results remembered per document text are stale.
+      const g = store.overlay?.generation ?? 0;
+      if (!validator || g !== generation) {
+        validator = new SchemaValidator(store, rules);
+        generation = g;
+      }
       const out: Finding[] = [];
       for (const pd of ctx.parsed.docs) {
         if (token.isCancellationRequested) break;
@@ -34,4 +42,7 @@ export function createSchemaAnalyzer(source: string | SchemaStore | undefined): 
 const bundledDir = defaultSchemaDir(__dirname);
 /** The bundled schemas, loaded lazily per group/version; one store shared by validation, completion and hover. */
 export const bundledSchemaStore: SchemaStore | undefined = bundledDir ? new SchemaStore(bundledDir) : undefined;
+/** Workspace and cluster CRDs, laid over the bundled schemas (the server fills it; the CLI leaves it empty). */
+export const customSchemas = new CustomSchemas(bundledDir);
+if (bundledSchemaStore) bundledSchemaStore.overlay = customSchemas;
 export const schemaAnalyzer: FileAnalyzer = createSchemaAnalyzer(bundledSchemaStore);

@@ -1,6 +1,8 @@
 // Hover for Kubernetes and Istio YAML: the schema's description, type, allowed values, default, and a link to the
 // Istio or Kubernetes reference page. Pure.
 import { schemaAt, type SchemaStore } from '../schema';
+import { DEFAULT_KUBERNETES_VERSION } from '../analysis/analyzer';
+import { lookupRemovedApi, migrationTarget } from '../deprecation/apis';
 import type { ParsedFile } from '../yaml/parse';
 import { documentAt, nodeAt, type PathSeg } from './cursor';
 
@@ -17,14 +19,21 @@ export function hover(parsed: ParsedFile, offset: number, store: SchemaStore): H
   const apiVersion = pd.resource?.apiVersion;
   const kind = pd.resource?.kind;
   if (!at || !apiVersion || !kind) return undefined;
-  const gvk = { apiVersion, kind };
-  const link = referenceUrl(apiVersion, kind);
-  const linkLine = link ? `\n\n[${kind} reference](${link})` : '';
+  // A removed API version (the seed's extensions/v1beta1) has no schema of its own: describe it from its replacement,
+  // which is what the migration quick fix moves it to, and say so.
+  const removed = schemaAt(store, { apiVersion, kind }, []) ? undefined : lookupRemovedApi(apiVersion, kind);
+  const target = removed ? migrationTarget(removed, DEFAULT_KUBERNETES_VERSION) : null;
+  const gvk = target ? { apiVersion: target, kind } : { apiVersion, kind };
+  const removedLine = target ? `\n\n_${apiVersion} was removed in Kubernetes ${removed!.removedIn}: described from ${target}._` : '';
+  // A workspace or cluster CRD: say where the schema comes from instead of linking a reference page.
+  const source = store.overlay?.sourceOf?.(apiVersion, kind);
+  const link = source ? undefined : referenceUrl(gvk.apiVersion, kind);
+  const linkLine = source ? `\n\nSchema: ${source}` : link ? `\n\n[${kind} reference](${link})` : '';
   const isRootId = at.path.length === 1 && (at.path[0] === 'kind' || at.path[0] === 'apiVersion');
   if (isRootId) {
     const root = schemaAt(store, gvk, []);
     if (!root) return undefined;
-    return { markdown: `**${kind}** \`${apiVersion}\`\n\n${root.description ?? ''}${linkLine}`.trim(), start: at.start, end: at.end };
+    return { markdown: `**${kind}** \`${apiVersion}\`\n\n${root.description ?? ''}${removedLine}${linkLine}`.trim(), start: at.start, end: at.end };
   }
   const info = schemaAt(store, gvk, at.path);
   if (!info) return undefined;
@@ -35,7 +44,7 @@ export function hover(parsed: ParsedFile, offset: number, store: SchemaStore): H
   if (info.description) parts.push(info.description);
   if (info.enum?.length) parts.push(`Allowed values: ${info.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
   if (info.default !== undefined) parts.push(`Default: \`${JSON.stringify(info.default)}\``);
-  return { markdown: parts.join('\n\n') + linkLine, start: at.start, end: at.end };
+  return { markdown: parts.join('\n\n') + removedLine + linkLine, start: at.start, end: at.end };
 }
 
 export function formatPath(path: readonly PathSeg[]): string {

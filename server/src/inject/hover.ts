@@ -4,10 +4,18 @@ import { isMap as isYamlMap, isPair, isScalar, isSeq, type Node, type Pair } fro
 import { ANNOTATIONS, LABELS, type IstioMetaKey } from '../annotations/data.gen';
 import type { ParsedFile } from '../yaml/parse';
 import { workloadOf, NAMESPACE_LABEL, type Workload } from './actions';
-import { IGNORED_NAMESPACES } from './inject';
+import type { InjectorConfig } from './config';
+import { IGNORED_NAMESPACES, injectRequired } from './inject';
 import { isMap } from './template/values';
 
 const KEY = /^(sidecar|proxy)\.istio\.io\//;
+
+/** The injection configuration in effect, for the decision (policy, selectors) and to name its source. */
+export interface InjectionHoverSource {
+  injector: Pick<InjectorConfig, 'policy' | 'neverInjectSelector' | 'alwaysInjectSelector'>;
+  /** Where the configuration came from ("bundled defaults", "files ...", "cluster context ..."). */
+  description: string;
+}
 
 export interface InjectionHover {
   markdown: string;
@@ -45,7 +53,7 @@ function describe(meta: IstioMetaKey | undefined, key: string, kind: 'annotation
 const truthy = (v: unknown) => typeof v === 'string' && ['y', 'yes', 'true', 'on'].includes(v.toLowerCase());
 
 /** Why the injector would (or would not) add a sidecar to this workload: the decision and its reason. */
-export function injectionDecision(parsed: ParsedFile, w: Workload): string {
+export function injectionDecision(parsed: ParsedFile, w: Workload, injector?: InjectionHoverSource['injector']): string {
   const tmpl = w.templatePath.reduce<unknown>((cur, k) => (isMap(cur) ? cur[k] : undefined), w.value);
   const meta = isMap(tmpl) && isMap(tmpl.metadata) ? tmpl.metadata : {};
   const spec = isMap(tmpl) && isMap(tmpl.spec) ? tmpl.spec : {};
@@ -64,6 +72,13 @@ export function injectionDecision(parsed: ParsedFile, w: Workload): string {
     const on = truthy(annos['sidecar.istio.io/inject']);
     return `${name} would ${on ? '' : '**not** '}be injected${on ? ' (**yes**)' : ''}: annotation \`sidecar.istio.io/inject\` (deprecated; prefer the label).`;
   }
+  if (injector) {
+    // No explicit label: the injector's selectors, then its policy, decide (injectRequired).
+    const m = { labels, annotations: {} };
+    if (!injectRequired('enabled', injector.neverInjectSelector, [], spec, m)) return `${name} would **not** be injected: its labels match the injector's \`neverInjectSelector\`.`;
+    if (injectRequired('disabled', [], injector.alwaysInjectSelector, spec, m)) return `${name} would be injected (**yes**): its labels match the injector's \`alwaysInjectSelector\`.`;
+    if (injector.policy !== 'enabled') return `${name} would **not** be injected: the injector's policy is \`${injector.policy || 'unset'}\`, so only pods labelled \`sidecar.istio.io/inject: "true"\` are.`;
+  }
   const nsDoc = parsed.docs.find((d) => d.resource?.kind === 'Namespace' && d.resource.name === w.namespace);
   let nsLabels: Record<string, unknown> = {};
   try {
@@ -78,7 +93,7 @@ export function injectionDecision(parsed: ParsedFile, w: Workload): string {
 }
 
 /** Hover for the annotation or label key under `offset`, or undefined. */
-export function injectionHover(parsed: ParsedFile, offset: number): InjectionHover | undefined {
+export function injectionHover(parsed: ParsedFile, offset: number, sourceOf?: () => InjectionHoverSource): InjectionHover | undefined {
   const pd = parsed.docs.find((d) => offset >= d.start && offset <= d.end);
   if (!pd) return undefined;
   const hit = pairAt(pd.doc.contents, offset);
@@ -91,6 +106,8 @@ export function injectionHover(parsed: ParsedFile, offset: number): InjectionHov
   const meta = (kind === 'label' ? LABELS : ANNOTATIONS).find((m) => m.name === key);
   const parts = [describe(meta, key, kind)];
   const w = workloadOf(parsed, pd.index);
-  if (w) parts.push(`**Sidecar injection:** ${injectionDecision(parsed, w)}`);
+  const source = w ? sourceOf?.() : undefined;
+  if (w) parts.push(`**Sidecar injection:** ${injectionDecision(parsed, w, source?.injector)}`);
+  if (w && source) parts.push(`Injection configuration: ${source.description.replace(/[\\`*_[\]<>]/g, (c) => `\\${c}`)}.`);
   return { markdown: parts.join('\n\n'), start: k.range![0], end: k.range![1] };
 }

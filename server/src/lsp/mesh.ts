@@ -1,7 +1,7 @@
 // Mesh analysis in the editor: indexes the workspace folders' YAML (open documents from the editor, the rest from disk),
 // re-runs the mesh analyzers in the background after a change, serves their last findings with each document's
-// diagnostics (never waiting for a run), asks the client to re-pull when a run changed some file's findings, and answers
-// go to definition across resources.
+// diagnostics (never waiting for a run), asks the client to re-pull when a run changed some file's findings, answers
+// go to definition and find references across resources, and follows workspace folders added or removed.
 //
 // Consistency rules (the findings must equal the CLI's over the same texts, whatever the timing):
 // - no analysis runs before the workspace index has finished loading (a partial index yields false "not found"s);
@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FileChangeType, type Connection, type Definition, type TextDocuments } from 'vscode-languageserver';
+import { FileChangeType, type Connection, type Definition, type Location, type DidChangeWatchedFilesParams, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisSettings } from '../analysis/analyzer';
 import { applySettings } from '../analysis/engine';
@@ -19,6 +19,7 @@ import { collectYamlFiles, isYamlFile } from '../analysis/files';
 import type { Finding } from '../core/types';
 import type { MeshFinding } from '../mesh/context';
 import { definitionAt } from '../mesh/definition';
+import { referencesAt } from '../mesh/references';
 import { enabledGlobs, GlobSet } from '../mesh/glob';
 import { MeshIndex } from '../mesh/index';
 import { meshConfigWith, parseMeshConfig } from '../mesh/meshconfig';
@@ -28,7 +29,7 @@ import { SETTINGS_SECTION } from '../protocol';
 import type { ParseCache } from '../yaml/cache';
 
 /** Quiet time after the last change before the mesh analysis runs (edits come in bursts while typing). */
-const ANALYSIS_DELAY_MS = 150;
+export const ANALYSIS_DELAY_MS = 150;
 /** Files read from disk between two yields to the message loop while the index loads. */
 const LOAD_CHUNK = 25;
 /** Files larger than this are not indexed from disk (generated bundles, not hand-written config). */
@@ -98,6 +99,10 @@ export class MeshHandler {
   private results: { index: MeshIndex; generation: number; byUri: Map<string, MeshFinding[]> } | undefined;
   private analysisTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** Open documents edited since the index last saw them: synced when the analysis runs, not on every keystroke. */
+  private readonly stale = new Set<string>();
+  /** Another handler of workspace/didChangeWatchedFiles (CRD schemas). */
+  extraWatchedFiles: ((p: DidChangeWatchedFilesParams) => void) | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -110,7 +115,10 @@ export class MeshHandler {
 
   registerHandlers(): void {
     this.documents.onDidOpen((e) => this.open.set(canonicalUri(e.document.uri), e.document.uri));
-    this.documents.onDidChangeContent((e) => this.syncOpen(e.document.uri));
+    this.documents.onDidChangeContent((e) => {
+      this.stale.add(e.document.uri);
+      this.changed();
+    });
     this.documents.onDidClose((e) => {
       const key = canonicalUri(e.document.uri);
       this.open.delete(key);
@@ -119,6 +127,8 @@ export class MeshHandler {
       this.changed();
     });
     this.connection.onDidChangeWatchedFiles((p) => {
+      // The connection keeps one handler per notification: the other handlers that watch files are called from here.
+      this.extraWatchedFiles?.(p);
       for (const c of p.changes) {
         const key = canonicalUri(c.uri);
         if (!isYamlFile(key) || this.open.has(key)) continue;
@@ -134,6 +144,13 @@ export class MeshHandler {
       const targets = definitionAt(this.index, canonicalUri(doc.uri), doc.offsetAt(params.position));
       return targets.length ? targets.map((t) => ({ uri: this.clientUri(t.uri), range: t.range })) : null;
     });
+    this.connection.onReferences((params): Location[] | null => {
+      const doc = this.documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      this.syncOpen(doc.uri);
+      const targets = referencesAt(this.index, canonicalUri(doc.uri), doc.offsetAt(params.position), params.context.includeDeclaration);
+      return targets.length ? targets.map((t) => ({ uri: this.clientUri(t.uri), range: t.range })) : null;
+    });
   }
 
   /** Indexes the YAML files under the workspace folders (call once the client is initialized); resolves when loaded. */
@@ -141,7 +158,7 @@ export class MeshHandler {
     this.folderUris = folderUris;
     const epoch = ++this.epoch;
     this.loading = true;
-    if (this.analysisTimer) clearTimeout(this.analysisTimer);
+    this.cancelPendingAnalysis();
     const settings = await this.readSettings(folderUris);
     if (epoch !== this.epoch) return;
     this.applySettings(settings);
@@ -170,6 +187,58 @@ export class MeshHandler {
     void this.indexFolders(this.folderUris);
   }
 
+  /**
+   * Workspace folders added or removed after start: indexes the new folders' YAML (with their own exclusions) and drops
+   * the files only the removed folders held (open documents stay: the editor still has them); then analyzes, which
+   * refreshes the diagnostics that changed. Resolves when done.
+   */
+  async foldersChanged(added: readonly string[], removed: readonly string[]): Promise<void> {
+    const gone = new Set(removed.map(canonicalUri));
+    const kept = this.folderUris.filter((u) => !gone.has(canonicalUri(u)));
+    const fresh = added.filter((u, i) => !gone.has(canonicalUri(u)) && ![...kept, ...added.slice(0, i)].some((k) => canonicalUri(k) === canonicalUri(u)));
+    const next = [...kept, ...fresh];
+    // The baseline and the mesh config follow the first folder's settings, and a load in progress has read the folder
+    // list already: in both cases everything is reloaded.
+    if (this.loading || next[0] !== this.folderUris[0]) return this.indexFolders(next);
+    this.folderUris = next;
+    const epoch = ++this.epoch;
+    this.loading = true;
+    this.cancelPendingAnalysis();
+    const inside = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+    const goneDirs = removed.flatMap((u) => toPath(u) ?? []);
+    this.folders = this.folders.filter((f) => !goneDirs.includes(f.path));
+    this.index.removeFiles((key) => {
+      if (this.open.has(key) || !key.startsWith('file:')) return false;
+      const p = toPath(key);
+      return !!p && goneDirs.some((d) => inside(p, d)) && !this.folders.some((f) => inside(p, f.path));
+    });
+    if (fresh.length) {
+      const settings = await this.readSettings(fresh);
+      if (epoch !== this.epoch) return;
+      const dirs: string[] = [];
+      fresh.forEach((u, i) => {
+        const p = toPath(u);
+        if (p) {
+          dirs.push(p);
+          this.folders.push({ path: p, exclude: new GlobSet(settings[i]?.exclude ?? []) });
+        }
+      });
+      const files = collectYamlFiles(dirs);
+      if (!files.ok) this.connection.console.warn(`mesh index: ${files.error}`);
+      const list = files.ok ? files.value.slice(0, MAX_FILES) : [];
+      for (let i = 0; i < list.length; i++) {
+        if (i % LOAD_CHUNK === 0) {
+          await new Promise<void>((r) => setImmediate(r));
+          if (epoch !== this.epoch) return;
+        }
+        const key = pathToFileURL(list[i]).href;
+        if (!this.open.has(key) && !this.excluded(key)) this.loadFromDisk(key);
+      }
+    }
+    this.loading = false;
+    this.analyzeNow();
+  }
+
   /** Mesh findings of one file from the last analysis, with that file's settings applied (never waits for a run). */
   findingsFor(uri: string, settings: AnalysisSettings): Finding[] {
     const out: Finding[] = [];
@@ -196,6 +265,11 @@ export class MeshHandler {
     };
   }
 
+  private cancelPendingAnalysis(): void {
+    if (this.analysisTimer) clearTimeout(this.analysisTimer);
+    this.analysisTimer = undefined;
+  }
+
   private analyzed(): boolean {
     return this.results?.index === this.index && this.results.generation === this.index.generation;
   }
@@ -216,14 +290,21 @@ export class MeshHandler {
     return !!folder && !folder.exclude.empty && folder.exclude.matches(path.relative(folder.path, p).split(path.sep).join('/'));
   }
 
+  /** Brings the index up to date with `uri` and every other open document edited since it last saw them. */
   private syncOpen(uri: string): void {
+    this.stale.add(uri);
+    for (const u of [...this.stale]) this.syncDocument(u);
+    this.changed();
+  }
+
+  private syncDocument(uri: string): void {
+    this.stale.delete(uri);
     const doc = this.documents.get(uri);
     if (!doc || (!isYamlFile(uri) && doc.languageId !== 'yaml')) return;
     const key = canonicalUri(uri);
     this.open.set(key, uri);
     if (this.excluded(key)) return;
     this.index.setFile(key, this.cache.get(uri, doc.version, doc.getText()));
-    this.changed();
   }
 
   private loadFromDisk(key: string): void {
@@ -239,20 +320,32 @@ export class MeshHandler {
       this.index.removeFile(key);
       return;
     }
-    this.index.setFile(key, text);
+    this.index.setFile(key, this.cache.parseFile(text));
   }
 
   /** The index changed: analyze once the burst of changes is over (not while loading: the load analyzes at its end). */
   private changed(): void {
-    if (this.loading || this.analyzed()) return;
+    if (this.loading || (this.analyzed() && this.stale.size === 0)) return;
     if (this.analysisTimer) clearTimeout(this.analysisTimer);
-    this.analysisTimer = setTimeout(() => {
-      this.analysisTimer = undefined;
-      this.analyzeNow();
+    const timer = setTimeout(() => {
+      // Behind what is already queued: diagnostics computed when their own delay ended (often in this same timer
+      // phase) are written before the analysis takes the thread.
+      setImmediate(() => {
+        if (this.analysisTimer !== timer) return; // rescheduled meanwhile
+        this.analysisTimer = undefined;
+        this.analyzeNow();
+      });
     }, ANALYSIS_DELAY_MS);
+    this.analysisTimer = timer;
   }
 
   private analyzeNow(): void {
+    for (const uri of [...this.stale]) this.syncDocument(uri);
+    // Opening a document whose text the index already has changes nothing: no run.
+    if (this.analyzed()) {
+      if (!this.analysisTimer) for (const w of this.idleWaiters.splice(0)) w();
+      return;
+    }
     const generation = this.index.generation;
     const res = runMeshAnalysis(this.index, { mesh: this.meshConfig });
     const byUri = new Map<string, MeshFinding[]>();
@@ -317,6 +410,14 @@ export class MeshHandler {
       this.connection.console.warn(`${SETTINGS_SECTION}.${setting}: cannot read ${p}: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     }
+  }
+}
+
+function toPath(uri: string): string | undefined {
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
   }
 }
 

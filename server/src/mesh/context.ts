@@ -1,6 +1,9 @@
-// What a mesh analyzer sees: the index, mesh config, and a report() that places findings on the exact field.
+// What a mesh analyzer sees: the index, mesh config, and a report() that places findings on the exact field. Every read
+// goes through the context, which records it (deps.ts): the incremental analysis (incremental.ts) re-runs an analyzer,
+// or one subject of it, only when a change touches what it read.
 import { isCollection, isNode, type Node } from 'yaml';
-import type { Cancellation, Finding, Fix, Range, RelatedLocation } from '../core/types';
+import type { Cancellation, Finding, Fix, Range, RelatedLocation, Severity } from '../core/types';
+import { readKey, type KeyedIndex, type Read } from './deps';
 import type { MeshIndex } from './index';
 import { formatMessage, levelOf } from './messages';
 import { friendlyOf, refOf, type MeshResource, type Obj } from './model';
@@ -16,6 +19,12 @@ export interface MeshFinding {
   finding: Finding;
 }
 
+/**
+ * A mesh analyzer. Its analysis reads only through the context. Where it looks at resources one at a time, it iterates
+ * them with `ctx.subjects(kind)`: what it reads and reports inside that loop's body belongs to that subject alone, and a
+ * later run skips (and repeats the findings of) each subject whose reads no change touched. What it reads outside such
+ * a loop is read for all: a change touching it re-runs everything.
+ */
 export interface MeshAnalyzer {
   /** Istio's analyzer name (Metadata().Name), e.g. "virtualservice.GatewayAnalyzer". */
   readonly name: string;
@@ -30,9 +39,43 @@ export interface RelatedRef {
   message: string;
 }
 
+/** Reads and findings of one part of an analyzer's run: its whole-workspace part, or one subject. */
+export interface Part {
+  /** Keys read without a predicate. */
+  keys: Set<string>;
+  /** Reads narrowed by a predicate. */
+  narrowed: Read[];
+  findings: MeshFinding[];
+}
+
+/** What one analyzer's run leaves for the next: its reads and findings, per subject. */
+export interface AnalyzerRun {
+  global: Part;
+  subjects: Map<MeshResource, Part>;
+  /** Kinds iterated by ctx.subjects. */
+  subjectKinds: Set<string>;
+  /** Every finding, in order. */
+  output: MeshFinding[];
+  /** Subjects analyzed (not repeated from the previous run). */
+  analyzed: number;
+}
+
+function newPart(): Part {
+  return { keys: new Set(), narrowed: [], findings: [] };
+}
+
 export class AnalysisContext {
-  readonly findings: MeshFinding[] = [];
   current = '';
+  /** The analyzers asked for by name (undefined: the default set, file analyzers included). */
+  only: ReadonlySet<string> | undefined;
+  private run: AnalyzerRun = { global: newPart(), subjects: new Map(), subjectKinds: new Set(), output: [], analyzed: 0 };
+  /** Where reads go: the whole-workspace part, a subject's, or a memo's while it is computed. */
+  private scope: Part = this.run.global;
+  private inSubject = false;
+  /** A subject's part of the previous run, findings made current, when nothing it read changed; set by the engine. */
+  private unchanged: ((r: MeshResource) => Part | undefined) | undefined;
+  private readonly memos = new Map<string, { value: unknown; reads: Part }>();
+  private readonly keyed = new Map<KeyedIndex<unknown>, Map<string, { r: MeshResource; value: unknown }[]>>();
 
   constructor(
     readonly index: MeshIndex,
@@ -42,27 +85,208 @@ export class AnalysisContext {
     readonly token: Cancellation,
   ) {}
 
+  /** Starts an analyzer's run; `unchanged` answers for subjects whose previous findings still hold (none: all run). */
+  begin(name: string, unchanged?: (r: MeshResource) => Part | undefined): void {
+    this.current = name;
+    this.run = { global: newPart(), subjects: new Map(), subjectKinds: new Set(), output: [], analyzed: 0 };
+    this.scope = this.run.global;
+    this.inSubject = false;
+    this.unchanged = unchanged;
+  }
+
+  /** Ends the analyzer's run: what it read and found. */
+  end(): AnalyzerRun {
+    const run = this.run;
+    this.run = { global: newPart(), subjects: new Map(), subjectKinds: new Set(), output: [], analyzed: 0 };
+    this.scope = this.run.global;
+    this.unchanged = undefined;
+    return run;
+  }
+
+  /** The findings of the run so far (of the analyzer running). */
+  get findings(): readonly MeshFinding[] {
+    return this.run.output;
+  }
+
+  /**
+   * The resources of a kind, each the subject of the loop body's reads and reports. A subject whose reads no change
+   * touched since the previous run is not yielded: its findings are repeated. Loops do not nest, and the body must not
+   * leave the loop early (every subject's findings are collected).
+   */
+  *subjects(gk: string): Generator<MeshResource> {
+    if (this.inSubject) throw new Error(`${this.current}: subjects() loops do not nest`);
+    if (this.run.subjectKinds.has(gk)) throw new Error(`${this.current}: subjects(${gk}) iterated twice`);
+    this.run.subjectKinds.add(gk);
+    for (const r of this.index.ofKind(gk)) {
+      const kept = this.unchanged?.(r);
+      if (kept) {
+        this.run.output.push(...kept.findings);
+        this.run.subjects.set(r, kept);
+        continue;
+      }
+      const part = newPart();
+      const start = this.run.output.length;
+      this.scope = part;
+      this.inSubject = true;
+      try {
+        yield r;
+      } finally {
+        this.scope = this.run.global;
+        this.inSubject = false;
+        part.findings = this.run.output.slice(start);
+        this.run.subjects.set(r, part);
+        this.run.analyzed++;
+      }
+    }
+  }
+
+  private read(key: string, pred?: (r: MeshResource) => boolean): void {
+    if (pred) this.scope.narrowed.push({ key, pred });
+    else this.scope.keys.add(key);
+  }
+
+  /** Every resource of a kind. */
   forEach(gk: string): readonly MeshResource[] {
+    this.read(readKey.kind(gk));
     return this.index.ofKind(gk);
   }
 
+  /** The resources of a kind in one namespace. */
+  inNamespace(gk: string, namespace: string): readonly MeshResource[] {
+    this.read(readKey.namespace(gk, namespace));
+    return this.index.inNamespace(gk, namespace);
+  }
+
+  /**
+   * The resources of a kind (in one namespace when given) that `pred` accepts. `pred` must be a pure function of the
+   * resource: the analysis may depend on the others only through it (a change of a resource it rejects, before and
+   * after, does not re-run the reader).
+   */
+  where(gk: string, pred: (r: MeshResource) => boolean, namespace?: string): MeshResource[] {
+    this.read(namespace === undefined ? readKey.kind(gk) : readKey.namespace(gk, namespace), pred);
+    return (namespace === undefined ? this.index.ofKind(gk) : this.index.inNamespace(gk, namespace)).filter(pred);
+  }
+
+  /** The first resource of a kind (in one namespace when given) that `pred` accepts (see where). */
+  find(gk: string, pred: (r: MeshResource) => boolean, namespace?: string): MeshResource | undefined {
+    this.read(namespace === undefined ? readKey.kind(gk) : readKey.namespace(gk, namespace), pred);
+    return (namespace === undefined ? this.index.ofKind(gk) : this.index.inNamespace(gk, namespace)).find(pred);
+  }
+
   get(gk: string, namespace: string, name: string): MeshResource | undefined {
+    this.read(readKey.name(gk, namespace, name));
     return this.index.get(gk, namespace, name);
   }
 
-  /** Reports Istio message `code` on resource r, at the field `path` (relative to the resource) when it exists. */
-  report(code: string, r: MeshResource, path: YamlPath | undefined, args: readonly unknown[], related: RelatedRef[] = [], fixes: Fix[] = []): void {
-    const message = formatMessage(code, args);
-    this.findings.push({
+  /** Every definition of kind/namespace/name: a reference is satisfied when any of them satisfies it. */
+  getAll(gk: string, namespace: string, name: string): readonly MeshResource[] {
+    this.read(readKey.name(gk, namespace, name));
+    return this.index.getAll(gk, namespace, name);
+  }
+
+  /** Definitions replaced by a later definition of the same resource in the same file. */
+  shadowed(): readonly { resource: MeshResource; by: MeshResource }[] {
+    this.read(readKey.shadowed);
+    return this.index.shadowed();
+  }
+
+  /** The entries filed under `key` by a keyed index, in the order of its kinds, each kind in file order. */
+  lookup<T>(def: KeyedIndex<T>, key: string): readonly { r: MeshResource; value: T }[] {
+    this.read(readKey.keyed(def.name, key));
+    let map = this.keyed.get(def as KeyedIndex<unknown>);
+    if (!map) {
+      map = new Map();
+      for (const gk of def.kinds) {
+        for (const r of this.index.ofKind(gk)) {
+          for (const [k, value] of def.entries(r, this.mesh)) {
+            const list = map.get(k);
+            if (list) list.push({ r, value });
+            else map.set(k, [{ r, value }]);
+          }
+        }
+      }
+      this.keyed.set(def as KeyedIndex<unknown>, map);
+    }
+    return (map.get(key) ?? []) as { r: MeshResource; value: T }[];
+  }
+
+  /**
+   * A value computed once per run and shared by the parts that use it (one per key: the key must determine the value),
+   * each of which reads what computing it read. No reports inside.
+   */
+  memo<T>(key: string, compute: () => T): T {
+    let m = this.memos.get(key);
+    if (!m) {
+      const outer = this.scope;
+      const reads = newPart();
+      this.scope = reads;
+      try {
+        m = { value: compute(), reads };
+      } finally {
+        this.scope = outer;
+      }
+      this.memos.set(key, m);
+    }
+    for (const k of m.reads.keys) this.scope.keys.add(k);
+    this.scope.narrowed.push(...m.reads.narrowed);
+    return m.value as T;
+  }
+
+  /** A finding of this product's own (not an Istio message): our code, level and text. */
+  reportOwn(code: string, severity: Severity, r: MeshResource, path: YamlPath | undefined, message: string, related: RelatedRef[] = []): void {
+    this.run.output.push({
       uri: r.uri, friendly: friendlyOf(r), analyzer: this.current,
       finding: {
-        range: locate(r, path ?? ['metadata', 'name']), severity: levelOf(code), code, message,
+        range: locate(r, path ?? ['metadata', 'name']), severity, code, message, source: 'istio-workbench', resource: refOf(r),
+        ...(related.length ? { related: related.map(toRelated) } : {}),
+      },
+    });
+  }
+
+  /**
+   * Reports Istio message `code` on resource r, at the field `path` (relative to the resource) when it exists, or at a
+   * range of its file.
+   */
+  report(code: string, r: MeshResource, path: YamlPath | Range | undefined, args: readonly unknown[], related: RelatedRef[] = [], fixes: Fix[] = [], note?: { severity: Severity; text: string }): void {
+    const message = formatMessage(code, args) + (note ? ` ${note.text}` : '');
+    this.run.output.push({
+      uri: r.uri, friendly: friendlyOf(r), analyzer: this.current,
+      finding: {
+        range: path === undefined || isPath(path) ? locate(r, path ?? ['metadata', 'name']) : path, severity: note?.severity ?? levelOf(code), code, message,
         source: 'istio-workbench', resource: refOf(r),
         ...(related.length ? { related: related.map(toRelated) } : {}),
         ...(fixes.length ? { fixes } : {}),
       },
     });
   }
+}
+
+function isPath(p: YamlPath | Range): p is YamlPath {
+  return Array.isArray(p);
+}
+
+/**
+ * One finding per analyzer, file, range, code and message, the related locations of repeats merged: an analyzer that meets
+ * several definitions of another resource (alternatives in different files) reports what it found once.
+ */
+export function mergeRepeats(findings: readonly MeshFinding[]): MeshFinding[] {
+  const seen = new Map<string, number>();
+  const out: MeshFinding[] = [];
+  for (const f of findings) {
+    const x = f.finding;
+    const key = JSON.stringify([f.analyzer, f.uri, x.range, x.code, x.message, f.friendly]);
+    const at = seen.get(key);
+    if (at === undefined) {
+      seen.set(key, out.length);
+      out.push(f);
+      continue;
+    }
+    // A new object: the findings given are kept as they are (the incremental analysis repeats them in later runs).
+    const first = out[at];
+    const extra = (x.related ?? []).filter((r) => !first.finding.related?.some((o) => o.uri === r.uri && JSON.stringify(o.range) === JSON.stringify(r.range)));
+    if (extra.length) out[at] = { ...first, finding: { ...first.finding, related: [...(first.finding.related ?? []), ...extra] } };
+  }
+  return out;
 }
 
 function toRelated(r: RelatedRef): RelatedLocation {

@@ -38,8 +38,8 @@ function at(r: MeshResource, path: YamlPath = ['metadata', 'name']): DefinitionT
 function hostTargets(index: MeshIndex, ns: string, host: string, skipRules = false): DefinitionTarget[] {
   const out: DefinitionTarget[] = [];
   const n = resourceNameFromHost(ns, host);
-  const svc = index.get(GK.Service, n.namespace, n.name);
-  if (svc) out.push(at(svc));
+  // Every definition of the Service (alternatives in several files).
+  for (const svc of index.getAll(GK.Service, n.namespace, n.name)) out.push(at(svc));
   for (const se of index.ofKind(GK.ServiceEntry)) {
     const i = arr(spec(se).hosts).map(str).indexOf(host);
     if (i >= 0) out.push(at(se, ['spec', 'hosts', i]));
@@ -80,8 +80,8 @@ export function definitionAt(index: MeshIndex, uri: string, offset: number): Def
     }
     if (/^spec\.gateways\.\d+$/.test(p)) {
       const n = shortOrFullName(r.namespace, value);
-      const gw = index.get(GK.Gateway, n.namespace, n.name) ?? index.get(GK.K8sGateway, n.namespace, n.name);
-      return gw ? [at(gw)] : [];
+      const gws = index.getAll(GK.Gateway, n.namespace, n.name);
+      return (gws.length ? gws : index.getAll(GK.K8sGateway, n.namespace, n.name)).map((gw) => at(gw));
     }
     if (/^spec\.hosts\.\d+$/.test(p)) return hostTargets(index, r.namespace, value);
   }

@@ -1,6 +1,7 @@
 // Host names as Istio's analyzers treat them (pkg/config/host and analyzers/util/hosts.go). Pure.
 import type { AnalysisContext } from './context';
 import { GK } from './gvk';
+import { sameResource } from './index';
 import { annotations, arr, obj, spec, str, strMap, type MeshResource } from './model';
 
 export const EXPORT_ALL = '*';
@@ -67,9 +68,19 @@ export interface HostTarget {
   workloadSelector?: Record<string, string>;
 }
 
-/** util.InitServiceEntryHostMap: "scope/fqdn" -> the ServiceEntry (or Service as one) defining the host. */
-export function serviceEntryHostMap(ctx: AnalysisContext): Map<string, HostTarget> {
-  const out = new Map<string, HostTarget>();
+/**
+ * util.InitServiceEntryHostMap: "scope/fqdn" -> the ServiceEntry (or Service as one) defining the host; as in Istio a later
+ * resource replaces an earlier one, but every definition of that resource (alternatives in several files) is kept.
+ */
+export function serviceEntryHostMap(ctx: AnalysisContext): Map<string, HostTarget[]> {
+  const map = new Map<string, HostTarget[]>();
+  const out = {
+    set(key: string, t: HostTarget) {
+      const list = map.get(key);
+      if (list && sameResource(list[0].resource, t.resource)) list.push(t);
+      else map.set(key, [t]);
+    },
+  };
   const domain = clusterDomain(ctx);
   const scoped = (scope: string, ns: string, h: string) => `${scope}/${convertHostToFQDN(ns, h, domain)}`;
   for (const r of ctx.forEach(GK.ServiceEntry)) {
@@ -103,11 +114,11 @@ export function serviceEntryHostMap(ctx: AnalysisContext): Map<string, HostTarge
     const scopes = anno === '' ? [EXPORT_ALL] : anno.split(',').map((ns) => (ns === EXPORT_LOCAL ? r.namespace : ns));
     for (const scope of scopes) out.set(scoped(scope, r.namespace, r.name), target);
   }
-  return out;
+  return map;
 }
 
-/** util.GetDestinationHost: the ServiceEntry/Service visible from sourceNs that defines host. */
-export function destinationHost(ctx: AnalysisContext, sourceNs: string, exportTo: readonly string[], host: string, map: Map<string, HostTarget>): HostTarget | undefined {
+/** util.GetDestinationHost: the ServiceEntry/Service visible from sourceNs that defines host (each of its definitions); [] when none. */
+export function destinationHost(ctx: AnalysisContext, sourceNs: string, exportTo: readonly string[], host: string, map: Map<string, HostTarget[]>): HostTarget[] {
   const domain = clusterDomain(ctx);
   const scoped = (scope: string) => `${scope}/${convertHostToFQDN(sourceNs, host, domain)}`;
   const all = map.get(scoped(EXPORT_ALL));
@@ -129,5 +140,5 @@ export function destinationHost(ctx: AnalysisContext, sourceNs: string, exportTo
     if (scope !== EXPORT_ALL && scope !== sourceNs) continue;
     if (host.replace(/^\*/, '').endsWith(seHost.slice(1))) return s;
   }
-  return undefined;
+  return [];
 }

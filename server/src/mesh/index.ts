@@ -1,5 +1,6 @@
 // The workspace index: every Kubernetes/Istio resource of a set of YAML files, keyed by kind/namespace/name,
-// updated per file (set/remove). Pure: no vscode, no LSP.
+// updated per file (set/remove). A resource defined in several files has alternative definitions, all kept (see
+// identityOf). Pure: no vscode, no LSP.
 import { isMap, isSeq, type Document } from 'yaml';
 import { parseYaml, type ParsedFile } from '../yaml/parse';
 import { groupOf, obj, str, type MeshResource, type Obj } from './model';
@@ -32,12 +33,42 @@ interface FileEntry {
   parsed: ParsedFile;
   resources: MeshResource[];
   cluster?: string;
+  /** Position of the file in the index's order: kept when the file is replaced, a new one when it is added again. */
+  seq: number;
+}
+
+/**
+ * Identity of a resource: kind/namespace/name (and cluster). Two definitions with one identity in different files are
+ * alternatives (files applied one at a time); within one file the later replaces the earlier, as `kubectl apply` does.
+ */
+export function identityOf(r: MeshResource): string {
+  return `${r.gk}|${r.namespace}|${r.name}${r.cluster ? `|${r.cluster}` : ''}`;
+}
+
+/** Whether a and b are definitions of one resource (same identity). */
+export function sameResource(a: MeshResource, b: MeshResource): boolean {
+  return a === b || identityOf(a) === identityOf(b);
+}
+
+interface Built {
+  /** Active definitions per "group/Kind", in file order. */
+  byGk: Map<string, MeshResource[]>;
+  /** Active definitions per identity. */
+  byIdentity: Map<string, MeshResource[]>;
+  /** Active definitions per kind/namespace/name, whatever their cluster. */
+  byName: Map<string, MeshResource[]>;
+  /** Active definitions per "group/Kind|namespace", in file order. */
+  byNamespace: Map<string, MeshResource[]>;
+  /** Every active definition, in file order. */
+  active: MeshResource[];
+  /** Definitions replaced by a later one of the same file, with the one that replaces each. */
+  shadowed: { resource: MeshResource; by: MeshResource }[];
 }
 
 export class MeshIndex {
   private readonly files = new Map<string, FileEntry>();
-  private byGk: Map<string, MeshResource[]> | undefined;
-  private byKey: Map<string, MeshResource> | undefined;
+  private built: Built | undefined;
+  private nextSeq = 0;
   /** Bumped on every change; lets callers cache derived results. */
   generation = 0;
   readonly defaultNamespace: string;
@@ -53,7 +84,8 @@ export class MeshIndex {
     const parsed = typeof content === 'string' ? parseYaml(content) : content;
     const prev = this.files.get(uri);
     if (prev && prev.parsed === parsed && prev.cluster === opts.cluster) return;
-    this.files.set(uri, { parsed, cluster: opts.cluster, resources: extractResources(uri, parsed, this.defaultNamespace, opts, this.podsFromWorkloads) });
+    const resources = extractResources(uri, parsed, this.defaultNamespace, opts, this.podsFromWorkloads);
+    this.files.set(uri, { parsed, cluster: opts.cluster, resources, seq: prev?.seq ?? this.nextSeq++ });
     this.changed();
   }
 
@@ -61,6 +93,14 @@ export class MeshIndex {
     const had = this.files.delete(uri);
     if (had) this.changed();
     return had;
+  }
+
+  /** Removes every file whose uri the predicate accepts (a workspace folder going away); returns how many. */
+  removeFiles(predicate: (uri: string) => boolean): number {
+    let n = 0;
+    for (const uri of [...this.files.keys()]) if (predicate(uri) && this.files.delete(uri)) n++;
+    if (n) this.changed();
+    return n;
   }
 
   hasFile(uri: string): boolean {
@@ -75,39 +115,92 @@ export class MeshIndex {
     return this.files.get(uri)?.resources ?? [];
   }
 
+  /** The file's position in the index's order (undefined when not indexed): kept when replaced, new when added again. */
+  fileSeq(uri: string): number | undefined {
+    return this.files.get(uri)?.seq;
+  }
+
+  /** Every active definition (what ofKind lists, of every kind), in file order. */
+  active(): readonly MeshResource[] {
+    return this.build().active;
+  }
+
+  /** Active definitions of one "group/Kind" in one namespace, in file order. */
+  inNamespace(gk: string, namespace: string): readonly MeshResource[] {
+    return this.build().byNamespace.get(`${gk}|${namespace}`) ?? [];
+  }
+
+  /** Every resource of every file, replaced and baseline definitions included. */
   all(): MeshResource[] {
     return [...this.files.values()].flatMap((f) => f.resources);
   }
 
-  /** Resources of one "group/Kind" (e.g. "networking.istio.io/VirtualService"), in file order. */
+  /**
+   * Definitions of one "group/Kind" (e.g. "networking.istio.io/VirtualService"), in file order: every alternative of a
+   * resource defined in several files, none replaced later in its own file, no assumed one the workspace defines.
+   */
   ofKind(gk: string): readonly MeshResource[] {
-    if (!this.byGk) this.build();
-    return this.byGk!.get(gk) ?? [];
+    return this.build().byGk.get(gk) ?? [];
   }
 
+  /** One definition of kind/namespace/name (the last; in multi-cluster analysis, of any cluster). */
   get(gk: string, namespace: string, name: string): MeshResource | undefined {
-    if (!this.byKey) this.build();
-    return this.byKey!.get(`${gk}|${namespace}|${name}`);
+    const list = this.getAll(gk, namespace, name);
+    return list[list.length - 1];
+  }
+
+  /** Every definition of kind/namespace/name (in multi-cluster analysis, of every cluster). */
+  getAll(gk: string, namespace: string, name: string): readonly MeshResource[] {
+    return this.build().byName.get(`${gk}|${namespace}|${name}`) ?? [];
+  }
+
+  /** Every active definition of r's resource (r included when active), in file order. */
+  definitionsOf(r: MeshResource): readonly MeshResource[] {
+    return this.build().byIdentity.get(identityOf(r)) ?? [];
+  }
+
+  /** Definitions replaced by a later definition of the same resource in the same file. */
+  shadowed(): readonly { resource: MeshResource; by: MeshResource }[] {
+    return this.build().shadowed;
   }
 
   private changed(): void {
-    this.byGk = undefined;
-    this.byKey = undefined;
+    this.built = undefined;
     this.generation++;
   }
 
-  private build(): void {
-    this.byGk = new Map();
-    this.byKey = new Map();
-    // One resource per kind/namespace/name (and cluster): a later definition replaces an earlier one, as a later
-    // `kubectl apply` would and as Istio's file source does.
-    for (const r of this.all()) this.byKey.set(`${r.gk}|${r.namespace}|${r.name}${r.cluster ? `|${r.cluster}` : ''}`, r);
-    for (const r of this.byKey.values()) {
-      let list = this.byGk.get(r.gk);
-      if (!list) this.byGk.set(r.gk, (list = []));
-      list.push(r);
+  private build(): Built {
+    if (this.built) return this.built;
+    const b: Built = { byGk: new Map(), byIdentity: new Map(), byName: new Map(), byNamespace: new Map(), active: [], shadowed: [] };
+    const push = <K>(m: Map<K, MeshResource[]>, k: K, r: MeshResource) => {
+      const list = m.get(k);
+      if (list) list.push(r);
+      else m.set(k, [r]);
+    };
+    const active: MeshResource[] = [];
+    for (const f of this.files.values()) {
+      // Within a file the last definition of a resource is the one applied. A pod inferred from a workload never
+      // replaces a Pod the file defines, nor the reverse.
+      const last = new Map<string, MeshResource>();
+      for (const r of f.resources) last.set(`${identityOf(r)}|${r.derived ? 'd' : ''}`, r);
+      for (const r of f.resources) {
+        const by = last.get(`${identityOf(r)}|${r.derived ? 'd' : ''}`)!;
+        if (by === r) active.push(r);
+        else b.shadowed.push({ resource: r, by });
+      }
     }
-    for (const r of [...this.byKey.values()]) if (r.cluster) this.byKey.set(`${r.gk}|${r.namespace}|${r.name}`, r);
+    // The assumed baseline stands for what the workspace does not define: a definition in the workspace replaces it.
+    const defined = new Set(active.filter((r) => !r.assumed).map(identityOf));
+    for (const r of active) {
+      if (r.assumed && defined.has(identityOf(r))) continue;
+      push(b.byGk, r.gk, r);
+      push(b.byIdentity, identityOf(r), r);
+      push(b.byName, `${r.gk}|${r.namespace}|${r.name}`, r);
+      push(b.byNamespace, `${r.gk}|${r.namespace}`, r);
+      b.active.push(r);
+    }
+    this.built = b;
+    return b;
   }
 }
 

@@ -50,6 +50,16 @@ export function refOf(r: MeshResource): ResourceRef {
   return { apiVersion: r.apiVersion, kind: r.kind, namespace: r.namespaceGiven ? r.namespace : null, name: r.name };
 }
 
+/** The last segment of a file's uri or path ("destination-rule-all.yaml"), for messages naming a file. */
+export function fileName(uri: string): string {
+  const last = uri.slice(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf('\\')) + 1) || uri;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
 /** resource.FullName.String(): "namespace/name" (Istio prints "/name" for an empty namespace). */
 export function fullName(r: MeshResource): string {
   return `${r.namespace}/${r.name}`;

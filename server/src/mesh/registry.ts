@@ -30,6 +30,8 @@ import { conflictingMeshGatewayHostsAnalyzer } from './analyzers/virtualservice-
 import { destinationHostAnalyzer } from './analyzers/virtualservice-destinationhost';
 import { destinationRuleAnalyzer } from './analyzers/virtualservice-destinationrule';
 import { gatewayAnalyzer } from './analyzers/virtualservice-gateway';
+import { duplicateResourceAnalyzer } from './analyzers/workspace-duplicates';
+import { virtualServiceValidationAnalyzer } from './analyzers/schema-validation';
 
 export const MESH_ANALYZERS: readonly MeshAnalyzer[] = [
   certificateAnalyzer,
@@ -62,4 +64,6 @@ export const MESH_ANALYZERS: readonly MeshAnalyzer[] = [
   telemetryDefaultSelectorAnalyzer,
   k8sGatewaySelectorAnalyzer,
   jwtClaimRouteAnalyzer,
+  duplicateResourceAnalyzer,
+  virtualServiceValidationAnalyzer,
 ];

@@ -1,6 +1,6 @@
 // Runs the mesh analyzers over an index. Used by the CLI, the language server and the case test alike.
 import { NEVER_CANCELLED, type Cancellation } from '../core/types';
-import { AnalysisContext, type MeshAnalyzer, type MeshFinding } from './context';
+import { AnalysisContext, mergeRepeats, type MeshAnalyzer, type MeshFinding } from './context';
 import { DEFAULT_RESOURCES_YAML } from './data.gen';
 import type { MeshIndex } from './index';
 import { meshConfigWith } from './meshconfig';
@@ -29,6 +29,7 @@ export function setAssumedResources(index: MeshIndex, text: string | null = DEFA
 export function runMeshAnalysis(index: MeshIndex, opts: MeshAnalysisOptions = {}): { findings: MeshFinding[]; errors: string[] } | undefined {
   const token = opts.token ?? NEVER_CANCELLED;
   const ctx = new AnalysisContext(index, opts.mesh ?? meshConfigWith(), opts.meshNetworks ?? {}, token);
+  ctx.only = opts.only;
   const errors: string[] = [];
   for (const a of opts.analyzers ?? MESH_ANALYZERS) {
     if (token.isCancellationRequested) return undefined;
@@ -40,5 +41,5 @@ export function runMeshAnalysis(index: MeshIndex, opts: MeshAnalysisOptions = {}
       errors.push(`${a.name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     }
   }
-  return { findings: ctx.findings, errors };
+  return { findings: mergeRepeats(ctx.findings), errors };
 }

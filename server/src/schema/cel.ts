@@ -45,10 +45,17 @@ const K8S_FUNCS = [
 
 export type RuleOutcome = { kind: 'pass' } | { kind: 'fail' } | { kind: 'error'; message: string } | { kind: 'skip' };
 
+/** Outcomes remembered per rule for scalar `self` values (rules on strings and numbers see the same values often). */
+const MEMO_LIMIT = 50_000;
+const oldSelfRules = new Map<string, boolean>();
+
 /** Compiles each rule once (per instance) and evaluates it with `self` bound. */
 export class CelRules {
   private readonly env: CelEnv = celEnv({ funcs: [...strings, ...K8S_FUNCS] });
   private readonly programs = new Map<string, Program | null>();
+  /** Rule -> scalar self (typed) -> outcome: CEL is pure, so a rule's outcome on a scalar depends on that value alone. */
+  private readonly scalarOutcomes = new Map<string, Map<string, RuleOutcome>>();
+  private memoSize = 0;
 
   private program(expr: string): Program | null {
     let p = this.programs.get(expr);
@@ -65,10 +72,31 @@ export class CelRules {
 
   /** Whether a rule needs the previous object (transition rules are skipped on a single file). */
   static usesOldSelf(expr: string): boolean {
-    return /\boldSelf\b/.test(expr);
+    let uses = oldSelfRules.get(expr);
+    if (uses === undefined) oldSelfRules.set(expr, (uses = /\boldSelf\b/.test(expr)));
+    return uses;
   }
 
   evaluate(expr: string, self: unknown): RuleOutcome {
+    const t = typeof self;
+    if ((self !== null && t !== 'string' && t !== 'number' && t !== 'bigint' && t !== 'boolean') || Object.is(self, -0)) return this.run(expr, self);
+    const key = `${t}:${String(self)}`;
+    let byValue = this.scalarOutcomes.get(expr);
+    const known = byValue?.get(key);
+    if (known) return known;
+    const outcome = this.run(expr, self);
+    if (this.memoSize >= MEMO_LIMIT) {
+      this.scalarOutcomes.clear();
+      this.memoSize = 0;
+      byValue = undefined;
+    }
+    if (!byValue) this.scalarOutcomes.set(expr, (byValue = new Map()));
+    byValue.set(key, outcome);
+    this.memoSize++;
+    return outcome;
+  }
+
+  private run(expr: string, self: unknown): RuleOutcome {
     const p = this.program(expr);
     if (!p) return { kind: 'skip' };
     let r: CelValue;

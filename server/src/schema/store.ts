@@ -102,10 +102,21 @@ export interface GroupVersionKind {
   kind: string;
 }
 
+/** Schemas added at run time (workspace and cluster CRDs, custom.ts): they win over the bundled ones for their kinds. */
+export interface SchemaOverlay {
+  lookup(apiVersion: string, kind: string): { file: SchemaFile; root: SchemaNode } | undefined;
+  knownKinds(): GroupVersionKind[];
+  /** Where a kind's run-time schema comes from (hover shows it), or undefined when the kind is not the overlay's. */
+  sourceOf?(apiVersion: string, kind: string): string | undefined;
+  /** Bumped whenever what lookup returns may have changed (results computed before are stale). */
+  readonly generation: number;
+}
+
 /** Lazily loads compiled schemas from one directory. Expected failures (missing files) mean "no schema". */
 export class SchemaStore {
   private index: IndexFile | null | undefined;
   private readonly files = new Map<string, SchemaFile | null>();
+  overlay: SchemaOverlay | undefined;
 
   constructor(readonly dir: string) {}
 
@@ -127,6 +138,8 @@ export class SchemaStore {
   }
 
   lookup(apiVersion: string, kind: string): { file: SchemaFile; root: SchemaNode } | undefined {
+    const custom = this.overlay?.lookup(apiVersion, kind);
+    if (custom) return custom;
     const file = this.groupVersion(apiVersion);
     const root = file?.kind(kind);
     return file && root ? { file, root } : undefined;
@@ -135,9 +148,10 @@ export class SchemaStore {
   /** Every apiVersion/kind pair we have a schema for, sorted. */
   knownKinds(): GroupVersionKind[] {
     const idx = this.loadIndex();
-    if (!idx) return [];
-    return Object.entries(idx.groupVersions)
-      .flatMap(([apiVersion, e]) => e.kinds.map((kind) => ({ apiVersion, kind })))
+    const bundled = idx ? Object.entries(idx.groupVersions).flatMap(([apiVersion, e]) => e.kinds.map((kind) => ({ apiVersion, kind }))) : [];
+    const have = new Set(bundled.map((b) => `${b.apiVersion}/${b.kind}`));
+    const custom = (this.overlay?.knownKinds() ?? []).filter((c) => !have.has(`${c.apiVersion}/${c.kind}`));
+    return [...bundled, ...custom]
       .sort((a, b) => a.apiVersion.localeCompare(b.apiVersion) || a.kind.localeCompare(b.kind));
   }
 }

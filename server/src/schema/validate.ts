@@ -9,7 +9,7 @@ import { integerFormatOk, stringFormatOk } from './formats';
 import { validateMetadata } from './metadata';
 import { didYouMean } from './suggest';
 import type { SchemaFile, SchemaNode, SchemaStore } from './store';
-import { CelConverter, deref, EMBEDDED_KEYS, kindOf, scalarValue, type Budget, type ValueKind } from './values';
+import { CelConverter, deref, EMBEDDED_KEYS, kindOf, scalarValue, valueKind, type Budget, type ValueKind } from './values';
 
 export type SchemaCode =
   | 'SchemaUnknownField' | 'SchemaType' | 'SchemaRequired' | 'SchemaEnum' | 'SchemaFormat' | 'SchemaPattern'
@@ -29,6 +29,46 @@ export const DOCUMENT_BUDGET = 500_000;
 
 type Span = [number, number];
 
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/**
+ * What the walk reads of a schema node, resolved and read once into one fixed shape: schema nodes are JSON objects of
+ * many shapes, and reading the same few keys from each of them on every visit is most of a walk's cost.
+ */
+class Compiled {
+  readonly type: string | undefined;
+  readonly nullable: boolean;
+  /** enum, format, lengths, pattern or numeric bounds: scalar() has something to check. */
+  readonly scalarChecks: boolean;
+  readonly props: Record<string, SchemaNode> | undefined;
+  readonly ap: SchemaNode | boolean | undefined;
+  /** Unknown fields allowed (preserve-unknown-fields or additionalProperties: true). */
+  readonly open: boolean;
+  readonly embedded: boolean;
+  readonly combinators: boolean;
+  readonly cel: boolean;
+  /** required, minProperties or maxProperties. */
+  readonly objectCounts: boolean;
+  /** minItems, maxItems, a list type or uniqueItems. */
+  readonly arrayChecks: boolean;
+  branchKeys: ReadonlySet<string> | undefined;
+
+  constructor(readonly s: SchemaNode) {
+    this.type = typeName(s);
+    this.nullable = !!s.nullable;
+    this.scalarChecks = s.enum !== undefined || s.format !== undefined || s.minLength !== undefined || s.maxLength !== undefined ||
+      s.pattern !== undefined || s.minimum !== undefined || s.maximum !== undefined || !!s.multipleOf;
+    this.props = s.properties;
+    this.ap = s.additionalProperties;
+    this.open = !!s['x-kubernetes-preserve-unknown-fields'] || s.additionalProperties === true;
+    this.embedded = !!s['x-kubernetes-embedded-resource'];
+    this.combinators = !!(s.allOf || s.oneOf || s.anyOf || s.not);
+    this.cel = !!s['x-kubernetes-validations'];
+    this.objectCounts = s.required !== undefined || s.minProperties !== undefined || s.maxProperties !== undefined;
+    this.arrayChecks = s.minItems !== undefined || s.maxItems !== undefined || s['x-kubernetes-list-type'] !== undefined || !!s.uniqueItems;
+  }
+}
+
 interface Walk {
   doc: Document.Parsed;
   file: SchemaFile;
@@ -37,6 +77,8 @@ interface Walk {
   /** Unknown-field checks and CEL rules run on the real schema, not inside oneOf/anyOf/not branches. */
   strict: boolean;
   cel: CelConverter;
+  /** SchemaType issues reported on this walk so far (CEL rules of a value with a type error are not evaluated). */
+  typeErrors: number;
 }
 
 /** Characters of document source the result cache keeps (its keys are copies, so old file texts are not kept alive). */
@@ -44,6 +86,8 @@ const CACHE_CHARS = 8_000_000;
 
 export class SchemaValidator {
   private readonly patterns = new Map<string, RegExp | null>();
+  /** Schema node (as referenced, before $ref resolution) -> its compiled form. */
+  private readonly compiledOf = new WeakMap<SchemaNode, Compiled>();
   /** Document source (from its first token, "---" included, to its end) -> its issues, offsets relative to that start. */
   private readonly results = new Map<string, SchemaIssue[]>();
   private cachedChars = 0;
@@ -86,7 +130,7 @@ export class SchemaValidator {
     const found = this.store.lookup(apiVersion, kind);
     if (!found) return [];
     const budget: Budget = { left: DOCUMENT_BUDGET };
-    const w: Walk = { doc: pd.doc, file: found.file, out: [], budget, strict: true, cel: new CelConverter(pd.doc, found.file, budget) };
+    const w: Walk = { doc: pd.doc, file: found.file, out: [], budget, strict: true, cel: new CelConverter(pd.doc, found.file, budget), typeErrors: 0 };
     const kindPair = root.items.find((p) => isScalar(p.key) && p.key.value === 'kind');
     const anchor = spanOf(kindPair?.value as Node | undefined) ?? spanOf(root.items[0]?.key as Node | undefined) ?? [pd.start, pd.start + 1];
     this.node(w, root, found.root, '', anchor);
@@ -96,39 +140,43 @@ export class SchemaValidator {
 
   private report(w: Walk, span: Span, code: SchemaCode, message: string, severity: Severity = 'Error'): void {
     w.out.push({ start: span[0], end: Math.max(span[1], span[0]), code, message, severity });
+    if (code === 'SchemaType') w.typeErrors++;
   }
 
   /** Validates `raw` against `schema`; `anchor` is where problems about the whole value point (its key). */
+  private compiled(file: SchemaFile, schema: SchemaNode): Compiled {
+    let c = this.compiledOf.get(schema);
+    if (!c) this.compiledOf.set(schema, (c = new Compiled(file.resolve(schema))));
+    return c;
+  }
+
   private node(w: Walk, raw: unknown, schema: SchemaNode, path: string, anchor: Span): void {
     if (--w.budget.left < 0) return;
     const node = deref(w.doc, raw, w.budget);
-    const s = w.file.resolve(schema);
-    const kind = kindOf(node);
-    const at: Span = node && isScalar(node) ? spanOf(node) ?? anchor : anchor;
+    const c = this.compiled(w.file, schema);
+    const s = c.s;
+    const scalar = node !== null && isScalar(node);
+    const value = scalar ? scalarValue(node) : undefined;
+    const kind = scalar ? valueKind(value) : kindOf(node);
+    const at: Span = scalar ? spanOf(node) ?? anchor : anchor;
     const p = path || '<root>';
     if (kind === 'null') {
-      const type = typeName(s);
-      if (w.file.builtin || s.nullable || !type) return;
+      const type = c.type;
+      if (w.file.builtin || c.nullable || !type) return;
       this.report(w, at, 'SchemaType', `${p}: Invalid value: "null": ${p} in body must be of type ${type}: "null"`);
       return;
     }
-    const typeErrorsBefore = this.typeErrors(w);
-    if (!this.typeOk(w, s, kind, p, at)) return;
-    if (isScalar(node)) this.scalar(w, s, scalarValue(node), kind, p, at);
-    else if (isMap(node)) this.object(w, node, s, path, at);
-    else if (isSeq(node)) this.array(w, node, s, path, at);
-    this.combinators(w, node, s, p, at);
-    if (w.strict && s['x-kubernetes-validations'] && this.typeErrors(w) === typeErrorsBefore) this.celRules(w, node, schema, s, path, at);
+    const typeErrorsBefore = w.typeErrors;
+    if (!this.typeOk(w, c.type, kind, p, at)) return;
+    if (scalar) {
+      if (c.scalarChecks) this.scalar(w, s, value, kind, p, at);
+    } else if (isMap(node)) this.object(w, node, c, path, at);
+    else if (isSeq(node)) this.array(w, node, s, c.arrayChecks, path, at);
+    if (c.combinators) this.combinators(w, node, s, p, at);
+    if (c.cel && w.strict && w.typeErrors === typeErrorsBefore) this.celRules(w, node, schema, s, path, at);
   }
 
-  private typeErrors(w: Walk): number {
-    let n = 0;
-    for (const i of w.out) if (i.code === 'SchemaType') n++;
-    return n;
-  }
-
-  private typeOk(w: Walk, s: SchemaNode, kind: ValueKind, p: string, at: Span): boolean {
-    const type = typeName(s);
+  private typeOk(w: Walk, type: string | undefined, kind: ValueKind, p: string, at: Span): boolean {
     if (!type) return true;
     const ok = type === kind || (type === 'number' && kind === 'integer') ||
       (type === 'int-or-string' && (kind === 'integer' || kind === 'string')) ||
@@ -204,28 +252,27 @@ export class SchemaValidator {
     }
   }
 
-  private object(w: Walk, map: YAMLMap, s: SchemaNode, path: string, at: Span): void {
+  private object(w: Walk, map: YAMLMap, c: Compiled, path: string, at: Span): void {
     const p = path || '<root>';
-    const props = s.properties;
-    const ap = s.additionalProperties;
-    const open = s['x-kubernetes-preserve-unknown-fields'] || ap === true;
-    const branchKeys = branchProperties(w.file, s);
-    const present = new Set<string>();
+    const { s, props, ap, open } = c;
+    const branchKeys = c.combinators ? (c.branchKeys ??= branchProperties(w.file, s)) : NO_KEYS;
+    const present = c.objectCounts ? new Set<string>() : undefined;
     for (const pair of map.items as Pair[]) {
       const keyNode = pair.key as Node | null;
       if (!isScalar(keyNode)) continue;
       const key = String(keyNode.value);
-      present.add(key);
+      present?.add(key);
       const keySpan = spanOf(keyNode) ?? at;
       const child = props && Object.hasOwn(props, key) ? props[key] : undefined;
       if (child) {
         this.node(w, pair.value ?? null, child, path ? `${path}.${key}` : key, keySpan);
       } else if (typeof ap === 'object') {
         this.node(w, pair.value ?? null, ap, `${p}[${key}]`, keySpan);
-      } else if (!open && w.strict && !branchKeys.has(key) && !(s['x-kubernetes-embedded-resource'] && EMBEDDED_KEYS.has(key))) {
+      } else if (!open && w.strict && !branchKeys.has(key) && !(c.embedded && EMBEDDED_KEYS.has(key))) {
         this.unknownField(w, key, path, keySpan, s, branchKeys);
       }
     }
+    if (!present) return;
     for (const r of s.required ?? []) {
       if (present.has(r)) continue;
       const rs = props?.[r] ? w.file.resolve(props[r]) : undefined;
@@ -240,7 +287,7 @@ export class SchemaValidator {
     }
   }
 
-  private unknownField(w: Walk, key: string, path: string, span: Span, s: SchemaNode, branchKeys: Set<string>): void {
+  private unknownField(w: Walk, key: string, path: string, span: Span, s: SchemaNode, branchKeys: ReadonlySet<string>): void {
     const full = path ? `${path}.${key}` : key;
     const allowed = [...Object.keys(s.properties ?? {}), ...branchKeys];
     const guess = didYouMean(key, allowed);
@@ -249,15 +296,18 @@ export class SchemaValidator {
     this.report(w, span, 'SchemaUnknownField', `unknown field "${full}"${guess ? ` (did you mean "${guess}"?)` : ''}`, 'Warning');
   }
 
-  private array(w: Walk, seq: YAMLSeq, s: SchemaNode, path: string, at: Span): void {
+  private array(w: Walk, seq: YAMLSeq, s: SchemaNode, checks: boolean, path: string, at: Span): void {
     const p = path || '<root>';
     const n = seq.items.length;
     const spans: Span[] = [];
-    seq.items.forEach((item, i) => {
+    const items = s.items;
+    for (let i = 0; i < n; i++) {
+      const item = seq.items[i];
       const span = itemSpan(item as Node) ?? at;
       spans.push(span);
-      if (s.items) this.node(w, item, s.items, `${p}[${i}]`, span);
-    });
+      if (items) this.node(w, item, items, `${p}[${i}]`, span);
+    }
+    if (!checks) return;
     if (s.minItems !== undefined && n < s.minItems) {
       this.report(w, at, 'SchemaLength', `${p}: Invalid value: ${n}: ${p} in body should have at least ${s.minItems} items`);
     }
@@ -324,7 +374,7 @@ export class SchemaValidator {
   }
 
   private matches(w: Walk, node: Node | null, branch: SchemaNode): boolean {
-    const scratch: Walk = { ...w, out: [], strict: false };
+    const scratch: Walk = { ...w, out: [], strict: false, typeErrors: 0 };
     this.node(scratch, node, branch, '', [0, 0]);
     return scratch.out.length === 0;
   }

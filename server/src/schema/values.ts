@@ -47,7 +47,7 @@ function goYamlPlain(map: YAMLMap): Scalar | undefined {
 
 export function scalarValue(node: Scalar): unknown {
   const v = node.value;
-  if (typeof v === 'string' && node.type === 'PLAIN' && YAML11_BOOL.test(v)) return /^[yYoO]/.test(v) && v.toLowerCase() !== 'off';
+  if (typeof v === 'string' && v.length <= 5 && node.type === 'PLAIN' && YAML11_BOOL.test(v)) return /^[yYoO]/.test(v) && v.toLowerCase() !== 'off';
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Uint8Array) return node.source ?? '';
   return v;

@@ -24,8 +24,11 @@ export class BenchClient {
   configRequests = 0;
   /** workspace/diagnostic/refresh requests received (the server's cross-file findings changed). */
   refreshes = 0;
+  /** Arrival time of each refresh request, in order. */
+  refreshTimes: number[] = [];
   stderr = '';
   private waiters: { pred: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
+  private events: { kind: 'refresh' | 'config'; resolve: (at: number) => void }[] = [];
 
   constructor(args: string[], private readonly settingsFor: (section: string | undefined) => unknown, cwd?: string) {
     this.proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd });
@@ -43,10 +46,13 @@ export class BenchClient {
     });
     this.conn.onRequest(ConfigurationRequest.type, (params) => {
       this.configRequests++;
+      this.fire('config');
       return params.items.map((it) => this.settingsFor(it.section));
     });
     this.conn.onRequest('workspace/diagnostic/refresh', () => {
       this.refreshes++;
+      this.refreshTimes.push(performance.now());
+      this.fire('refresh');
       return null;
     });
     for (const m of ['client/registerCapability', 'client/unregisterCapability', 'window/workDoneProgress/create', 'window/showMessageRequest',
@@ -89,6 +95,21 @@ export class BenchClient {
   async pull(uri: string): Promise<Diagnostic[]> {
     const r: DocumentDiagnosticReport = await this.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
     return r.kind === 'full' ? r.items : [];
+  }
+
+  /** Arrival time of the next workspace/diagnostic/refresh (or workspace/configuration) request from now on. */
+  next(kind: 'refresh' | 'config', timeoutMs = 300_000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no ${kind} request within ${timeoutMs} ms; stderr: ${this.stderr.slice(-500)}`)), timeoutMs);
+      this.events.push({ kind, resolve: (at) => { clearTimeout(t); resolve(at); } });
+    });
+  }
+
+  private fire(kind: 'refresh' | 'config'): void {
+    const at = performance.now();
+    const hit = this.events.filter((e) => e.kind === kind);
+    this.events = this.events.filter((e) => e.kind !== kind);
+    for (const e of hit) e.resolve(at);
   }
 
   /** The next publishDiagnostics (already received since the last reset, or future) that matches. */

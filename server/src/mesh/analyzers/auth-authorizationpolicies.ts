@@ -10,13 +10,16 @@ function podInMesh(ctx: AnalysisContext, pod: MeshResource): boolean {
   if (arr(obj(pod.obj.spec).containers).some((c) => str(obj(c).name) === 'istio-proxy')) return true;
   const inject = labels(pod)['sidecar.istio.io/inject'] ?? annotations(pod)['sidecar.istio.io/inject'];
   if (inject !== undefined) return inject === 'true';
-  const ns = ctx.get(GK.Namespace, '', pod.namespace);
+  const defs = ctx.getAll(GK.Namespace, '', pod.namespace);
   // A workload's pod template in a workspace whose namespace is defined elsewhere (the cluster): its injection is unknown,
   // and assuming it out of the mesh would report every policy selecting it.
-  if (!ns) return !!pod.derived;
-  const l = labels(ns);
-  if (l['istio-injection'] !== undefined) return l['istio-injection'] === 'enabled';
-  return 'istio.io/rev' in l;
+  if (!defs.length) return !!pod.derived;
+  // A namespace defined in several files (alternatives): in the mesh when any definition injects.
+  return defs.some((ns) => {
+    const l = labels(ns);
+    if (l['istio-injection'] !== undefined) return l['istio-injection'] === 'enabled';
+    return 'istio.io/rev' in l;
+  });
 }
 
 /** util.PodInAmbientMode: redirection enabled by the ambient CNI. */

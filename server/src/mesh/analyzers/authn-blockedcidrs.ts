@@ -2,6 +2,7 @@
 // BLOCKED_CIDRS_IN_JWKS_URIS, so JWKS URIs may be fetched from any network (IST0175).
 import type { MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
+import { sameResource } from '../index';
 import { arr, fullName, labels, obj, str } from '../model';
 
 const MAX_DISPLAY = 5;
@@ -13,7 +14,8 @@ function formatNames(names: string[]): string {
 export const blockedCIDRsAnalyzer: MeshAnalyzer = {
   name: 'authn.BlockedCIDRsAnalyzer',
   analyze(ctx) {
-    const ras = ctx.forEach(GK.RequestAuthentication).map(fullName);
+    // One name per RequestAuthentication, however many files define it.
+    const ras = ctx.forEach(GK.RequestAuthentication).filter((r, i, all) => all.findIndex((o) => sameResource(o, r)) === i).map(fullName);
     if (!ras.length) return;
     for (const d of ctx.forEach(GK.Deployment)) {
       if (labels(d).app !== 'istiod') continue;

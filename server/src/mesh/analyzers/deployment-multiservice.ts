@@ -2,6 +2,7 @@
 // (IST0116) or one targetPort from different ports (IST0137).
 import type { AnalysisContext, MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
+import { identityOf, sameResource } from '../index';
 import { arr, fullName, labels, num, obj, selectorMatches, str, strMap, type MeshResource, type Obj } from '../model';
 
 /** util.DeploymentInMesh: the inject annotation decides; else an istio-proxy container; else the namespace's labels. */
@@ -10,10 +11,11 @@ function inMesh(ctx: AnalysisContext, d: MeshResource, template: Obj): boolean {
   const inject = strMap(md.annotations)['sidecar.istio.io/inject'] ?? strMap(md.labels)['sidecar.istio.io/inject'];
   if (inject !== undefined) return inject === 'true';
   if (arr(obj(template.spec).containers).some((c) => str(obj(c).name) === 'istio-proxy')) return true;
-  const ns = ctx.get(GK.Namespace, '', d.namespace);
-  if (!ns) return false;
-  const l = labels(ns);
-  return l['istio-injection'] === 'enabled' || ('istio.io/rev' in l && l['istio-injection'] !== 'disabled');
+  // A namespace defined in several files (alternatives): in the mesh when any definition injects.
+  return ctx.getAll(GK.Namespace, '', d.namespace).some((ns) => {
+    const l = labels(ns);
+    return l['istio-injection'] === 'enabled' || ('istio.io/rev' in l && l['istio-injection'] !== 'disabled');
+  });
 }
 
 export const multiServiceAnalyzer: MeshAnalyzer = {
@@ -34,27 +36,31 @@ export const multiServiceAnalyzer: MeshAnalyzer = {
         const sel = strMap(obj(s.obj.spec).selector);
         return Object.keys(sel).length > 0 && selectorMatches(sel, podLabels);
       });
-      const byPort = new Map<number, Map<string, string[]>>();
-      const byTarget = new Map<string, Map<number, string>>();
+      const byPort = new Map<number, { proto: string; s: MeshResource }[]>();
+      const byTarget = new Map<string, { port: number; s: MeshResource }[]>();
       for (const s of svcs) {
         for (const p0 of arr(obj(s.obj.spec).ports)) {
           const p = obj(p0);
           const port = num(p.port) ?? 0;
           const proto = str(p.protocol) || 'TCP';
-          if (!byPort.has(port)) byPort.set(port, new Map());
-          const m = byPort.get(port)!;
-          m.set(proto, [...(m.get(proto) ?? []), fullName(s)]);
+          byPort.set(port, [...(byPort.get(port) ?? []), { proto, s }]);
           let tp = str(p.targetPort);
           if (tp === '' || tp === '0') tp = String(port);
-          if (!byTarget.has(tp)) byTarget.set(tp, new Map());
-          byTarget.get(tp)!.set(port, fullName(s));
+          byTarget.set(tp, [...(byTarget.get(tp) ?? []), { port, s }]);
         }
       }
-      for (const [port, protos] of byPort) {
-        if (protos.size > 1) ctx.report('IST0116', d, ['metadata', 'name'], [d.name, port, [...protos.values()].flat().sort()]);
+      // One Service may clash with itself, but definitions of one Service in several files are alternatives, applied one
+      // at a time: they never clash with each other.
+      const clash = (a: MeshResource, b: MeshResource) => a === b || !sameResource(a, b);
+      for (const [port, entries] of byPort) {
+        if (!entries.some((e) => entries.some((o) => o.proto !== e.proto && clash(e.s, o.s)))) continue;
+        const names = [...new Map(entries.map((e) => [JSON.stringify([identityOf(e.s), e.proto]), fullName(e.s)])).values()].sort();
+        ctx.report('IST0116', d, ['metadata', 'name'], [d.name, port, names]);
       }
-      for (const [tp, ports] of byTarget) {
-        if (ports.size > 1) ctx.report('IST0137', d, ['metadata', 'name'], [d.name, [...ports.values()].sort(), tp, [...ports.keys()].sort((a, b) => a - b)]);
+      for (const [tp, entries] of byTarget) {
+        if (!entries.some((e) => entries.some((o) => o.port !== e.port && clash(e.s, o.s)))) continue;
+        const ports = new Map(entries.map((e) => [e.port, fullName(e.s)]));
+        ctx.report('IST0137', d, ['metadata', 'name'], [d.name, [...ports.values()].sort(), tp, [...ports.keys()].sort((a, b) => a - b)]);
       }
     }
   },

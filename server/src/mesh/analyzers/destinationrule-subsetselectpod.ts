@@ -12,17 +12,19 @@ export const subsetSelectPodAnalyzer: MeshAnalyzer = {
   analyze(ctx) {
     const services = serviceEntryHostMap(ctx);
     const nodes = new Map(ctx.forEach(GK.Node).map((n) => [n.name, labels(n)]));
-    const matchers: { dr: MeshResource; index: number; name: string; selector: Record<string, string>; matched: boolean }[] = [];
+    const matchers: { dr: MeshResource; index: number; name: string; selectors: Record<string, string>[]; matched: boolean }[] = [];
     for (const dr of ctx.forEach(GK.DestinationRule)) {
       const s = spec(dr);
       const host = str(s.host);
-      const se = destinationHost(ctx, dr.namespace, arr(s.exportTo).map(str), host, services);
-      if (!se) {
+      const targets = destinationHost(ctx, dr.namespace, arr(s.exportTo).map(str), host, services);
+      if (!targets.length) {
         ctx.report('IST0174', dr, ['spec', 'host'], [host]);
         continue;
       }
       arr(s.subsets).forEach((ss, index) => {
-        matchers.push({ dr, index, name: str(obj(ss).name), selector: { ...(se.workloadSelector ?? {}), ...strMap(obj(ss).labels) }, matched: false });
+        // The host's definitions are alternatives (several files): the subset selects pods if it does under any of them.
+        const selectors = targets.map((se) => ({ ...(se.workloadSelector ?? {}), ...strMap(obj(ss).labels) }));
+        matchers.push({ dr, index, name: str(obj(ss).name), selectors, matched: false });
       });
     }
     for (const pod of ctx.forEach(GK.Pod)) {
@@ -34,7 +36,7 @@ export const subsetSelectPodAnalyzer: MeshAnalyzer = {
         for (const k of TOPOLOGY) if (node[k]) lbls[k] = node[k];
         lbls['kubernetes.io/hostname'] = nodeName;
       }
-      for (const m of matchers) if (!m.matched && selectorMatches(m.selector, lbls)) m.matched = true;
+      for (const m of matchers) if (!m.matched && m.selectors.some((sel) => selectorMatches(sel, lbls))) m.matched = true;
     }
     for (const m of matchers) if (!m.matched) ctx.report('IST0173', m.dr, ['spec', 'subsets', m.index, 'name'], [m.name]);
   },

@@ -2,10 +2,14 @@
 // (IST0101 for a selector that matches nothing, IST0145).
 import { relatedAt, type AnalysisContext, type MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
+import { sameResource } from '../index';
 import { arr, fullName, labels, num, obj, selectorMatches, spec, str, type MeshResource } from '../model';
 import { gatewaySelector, selectorPath, selectorString } from './gwutil';
 
-/** "selector~port" -> gateway full name -> host -> bind (gatewaysContextMap). */
+/**
+ * "selector~port" -> gateway -> host -> bind (gatewaysContextMap, keyed by full name there; here by definition, since a
+ * gateway defined in several files has alternatives, none of which conflicts with another).
+ */
 type GatewaysMap = Map<string, Map<string, { hosts: Map<string, string>; gw: MeshResource }>>;
 
 export const conflictingGatewayAnalyzer: MeshAnalyzer = {
@@ -19,12 +23,16 @@ export const conflictingGatewayAnalyzer: MeshAnalyzer = {
         if (!map.has(key)) map.set(key, new Map());
         const hb = new Map<string, string>();
         for (const h of arr(obj(server).hosts).map(str)) hb.set(h, str(obj(server).bind));
-        map.get(key)!.set(fullName(gw), { hosts: hb, gw });
+        map.get(key)!.set(definitionKey(gw), { hosts: hb, gw });
       }
     }
     for (const gw of ctx.forEach(GK.Gateway)) analyzeGateway(ctx, gw, map);
   },
 };
+
+function definitionKey(r: MeshResource): string {
+  return JSON.stringify([fullName(r), r.uri, r.docIndex, r.base]);
+}
 
 function portOf(server: unknown): number {
   return num(obj(obj(server).port).number) ?? 0;
@@ -63,12 +71,12 @@ function analyzeGateway(ctx: AnalysisContext, gw: MeshResource, map: GatewaysMap
     const conflicts: { name: string; gw: MeshResource }[] = [];
     for (const [key, values] of hit) {
       if (key.split('~')[1] !== port) continue;
-      for (const [name, v] of values) {
-        if (name !== fullName(gw) && checkDuplicates(hosts, bind, v.hosts)) conflicts.push({ name, gw: v.gw });
+      for (const v of values.values()) {
+        if (!sameResource(v.gw, gw) && checkDuplicates(hosts, bind, v.hosts)) conflicts.push({ name: fullName(v.gw), gw: v.gw });
       }
     }
     if (conflicts.length) {
-      const names = conflicts.map((c) => c.name).sort();
+      const names = [...new Set(conflicts.map((c) => c.name))].sort();
       ctx.report('IST0145', gw, ['spec', 'servers', i, 'hosts'], [names.join(','), sel, port, hosts.join(',')],
         conflicts.map((c) => relatedAt(c.gw, `conflicting Gateway ${c.name}`, ['spec', 'servers'])));
     }

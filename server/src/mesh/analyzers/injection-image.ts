@@ -2,6 +2,7 @@
 // ConfigMap of the namespace's revision would inject (IST0158, reported once per namespace).
 import type { MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
+import { identityOf } from '../index';
 import { annotations, arr, labels, obj, str, type MeshResource } from '../model';
 import { imageTypeOf } from '../proxyconfig';
 import { injectorConfigMapName } from './injection';
@@ -31,6 +32,7 @@ export const imageAnalyzer: MeshAnalyzer = {
       else if (l['istio-injection'] === 'enabled') injected.set(ns.name, { ns, revision: 'default' });
     }
     const mismatched = new Map<string, string[]>();
+    const recorded = new Map<string, MeshResource>();
     for (const pod of ctx.forEach(GK.Pod)) {
       // Istio sees running pods only; a workload's template is not what runs.
       const target = pod.derived ? undefined : injected.get(pod.namespace);
@@ -42,7 +44,11 @@ export const imageAnalyzer: MeshAnalyzer = {
       for (const c of [...arr(s.containers), ...arr(s.initContainers)].map(obj)) {
         if (str(c.name) !== 'istio-proxy') continue;
         const image = str(c.image);
-        if (image !== expected && image !== `${expected}-${variant}`) mismatched.set(pod.namespace, [...(mismatched.get(pod.namespace) ?? []), pod.name]);
+        if (image === expected || image === `${expected}-${variant}`) continue;
+        // A pod defined in several files (alternatives) is one pod: named once.
+        if ((recorded.get(identityOf(pod)) ?? pod) !== pod) continue;
+        recorded.set(identityOf(pod), pod);
+        mismatched.set(pod.namespace, [...(mismatched.get(pod.namespace) ?? []), pod.name]);
       }
     }
     for (const [ns, pods] of mismatched) ctx.report('IST0158', injected.get(ns)!.ns, ['metadata', 'name'], [pods]);

@@ -24,6 +24,9 @@ export const injectionAnalyzer: MeshAnalyzer = {
   name: 'injection.Analyzer',
   analyze(ctx) {
     const injected = new Set<string>();
+    // Namespaces with a definition that does not inject: one defined in several files (alternatives) injects its pods
+    // only when every definition does.
+    const outside = new Set<string>();
     let byDefault = false;
     for (const ns of ctx.forEach(GK.Namespace)) {
       if (SYSTEM_NAMESPACES.has(ns.name)) continue;
@@ -36,19 +39,24 @@ export const injectionAnalyzer: MeshAnalyzer = {
       // Injection modes in use; "istio-injection: disabled" is a deliberate opt-out, not a mode.
       const modes = [legacy !== '' && legacy !== 'disabled', hasRev, ambient].filter(Boolean).length;
       if (legacy === '' && !hasRev && !ambient) {
+        outside.add(ns.name);
         if (byDefault) ctx.report('IST0148', ns, ['metadata', 'name'], []);
         else ctx.report('IST0102', ns, ['metadata', 'name'], [ns.name, ns.name], [], fix('Enable sidecar injection: add label istio-injection: enabled', addToBlockMap(ns, ['metadata', 'labels'], 'istio-injection', 'enabled')));
         continue;
       }
       if (modes > 1) {
+        outside.add(ns.name);
         ctx.report('IST0123', ns, ['metadata', 'labels'], [Object.keys(l).filter((k) => k === 'istio-injection' || k === REV_LABEL || k === 'istio.io/dataplane-mode'), ns.name]);
         continue;
       }
-      if (ambient || (!hasRev && legacy !== 'enabled')) continue;
+      if (ambient || (!hasRev && legacy !== 'enabled')) {
+        outside.add(ns.name);
+        continue;
+      }
       injected.add(ns.name);
     }
     for (const pod of ctx.forEach(GK.Pod)) {
-      if (pod.derived || !injected.has(pod.namespace)) continue;
+      if (pod.derived || !injected.has(pod.namespace) || outside.has(pod.namespace)) continue;
       const inj = labels(pod)['sidecar.istio.io/inject'] ?? annotations(pod)['sidecar.istio.io/inject'] ?? '';
       if (inj.toLowerCase() === 'false') continue;
       const spec = obj(pod.obj.spec);

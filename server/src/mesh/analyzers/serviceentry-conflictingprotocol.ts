@@ -3,6 +3,7 @@
 import { relatedAt, type MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
 import { EXPORT_ALL, EXPORT_LOCAL } from '../hosts';
+import { sameResource } from '../index';
 import { arr, fullName, num, obj, spec, str, type MeshResource } from '../model';
 
 export const conflictingServiceEntryProtocolAnalyzer: MeshAnalyzer = {
@@ -23,18 +24,20 @@ export const conflictingServiceEntryProtocolAnalyzer: MeshAnalyzer = {
         }
       }
     }
-    const reported = new Set<string>();
+    const reported = new Set<MeshResource>();
     for (const k of index.values()) {
       const entries = [...k.entries];
       if (k.scope !== EXPORT_ALL) entries.push(...(index.get(JSON.stringify([EXPORT_ALL, k.host, k.port]))?.entries ?? []));
       const protocols = [...new Set(entries.map((e) => e.protocol.toUpperCase()))].sort();
       if (protocols.length < 2) continue;
+      // Definitions of one ServiceEntry in several files are alternatives, applied one at a time: never a conflict.
+      if (!entries.some((e) => entries.some((o) => !sameResource(o.r, e.r) && o.protocol.toUpperCase() !== e.protocol.toUpperCase()))) continue;
       const names = [...new Set(entries.map((e) => fullName(e.r)))].sort();
       for (const e of entries) {
-        if (reported.has(fullName(e.r))) continue;
-        reported.add(fullName(e.r));
+        if (reported.has(e.r)) continue;
+        reported.add(e.r);
         ctx.report('IST0177', e.r, ['spec', 'ports'], [names.join(', '), k.host, k.port, protocols.join(', ')],
-          entries.filter((o) => o.r !== e.r).map((o) => relatedAt(o.r, `ServiceEntry ${fullName(o.r)} defines ${k.host}:${k.port} as ${o.protocol}`, ['spec', 'ports'])));
+          entries.filter((o) => !sameResource(o.r, e.r)).map((o) => relatedAt(o.r, `ServiceEntry ${fullName(o.r)} defines ${k.host}:${k.port} as ${o.protocol}`, ['spec', 'ports'])));
       }
     }
   },

@@ -3,15 +3,18 @@
 // (IST0101, IST0110, IST0111, IST0167).
 import { relatedAt, type AnalysisContext, type MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
+import { sameResource } from '../index';
 import { fullName, labels, obj, selectorMatches, spec, strMap, type MeshResource } from '../model';
 import { selectorString } from './gwutil';
 
 /** A namespace in ambient mode without sidecar injection: Sidecar resources have no effect there. */
 export function isAmbientNamespace(ctx: AnalysisContext, ns: string): boolean {
-  const n = ctx.get(GK.Namespace, '', ns);
-  if (!n) return false;
-  const l = labels(n);
-  return l['istio.io/dataplane-mode'] === 'ambient' && !('istio-injection' in l) && !('istio.io/rev' in l);
+  // A namespace defined in several files (alternatives): ambient only when every definition says so.
+  const defs = ctx.getAll(GK.Namespace, '', ns);
+  return defs.length > 0 && defs.every((n) => {
+    const l = labels(n);
+    return l['istio.io/dataplane-mode'] === 'ambient' && !('istio-injection' in l) && !('istio.io/rev' in l);
+  });
 }
 
 export const sidecarSelectorAnalyzer: MeshAnalyzer = {
@@ -40,20 +43,22 @@ export const sidecarSelectorAnalyzer: MeshAnalyzer = {
         ctx.report('IST0101', sc, ['spec', 'workloadSelector', 'labels', first], ['selector', selectorString(sel)]);
       }
     }
+    // Definitions of one Sidecar in several files are alternatives, applied one at a time: never a conflict.
+    const distinctNames = (list: MeshResource[]) => list.filter((r, i) => list.findIndex((o) => sameResource(o, r)) === i).map((s) => s.name);
     for (const [pod, list] of podsToSidecars) {
-      if (list.length < 2) continue;
-      const names = list.map((s) => s.name);
+      const names = distinctNames(list);
+      if (names.length < 2) continue;
       for (const sc of list) {
         ctx.report('IST0110', sc, ['spec', 'workloadSelector'], [names, pod.namespace, pod.name],
-          list.filter((o) => o !== sc).map((o) => relatedAt(o, `Sidecar ${fullName(o)} selects the same pod`, ['spec', 'workloadSelector'])));
+          list.filter((o) => !sameResource(o, sc)).map((o) => relatedAt(o, `Sidecar ${fullName(o)} selects the same pod`, ['spec', 'workloadSelector'])));
       }
     }
     for (const [ns, list] of noSelector) {
-      if (list.length < 2) continue;
-      const names = list.map((s) => s.name);
+      const names = distinctNames(list);
+      if (names.length < 2) continue;
       for (const sc of list) {
         ctx.report('IST0111', sc, ['metadata', 'name'], [names, ns],
-          list.filter((o) => o !== sc).map((o) => relatedAt(o, `Sidecar ${fullName(o)} has no workload selector either`)));
+          list.filter((o) => !sameResource(o, sc)).map((o) => relatedAt(o, `Sidecar ${fullName(o)} has no workload selector either`)));
       }
     }
   },

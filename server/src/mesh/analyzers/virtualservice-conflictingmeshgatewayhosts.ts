@@ -2,6 +2,7 @@
 import { relatedAt, type MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
 import { clusterDomain, convertHostToFQDN, EXPORT_ALL, EXPORT_LOCAL, hostMatches } from '../hosts';
+import { sameResource } from '../index';
 import { arr, fullName, spec, str, type MeshResource } from '../model';
 
 export const conflictingMeshGatewayHostsAnalyzer: MeshAnalyzer = {
@@ -33,12 +34,14 @@ export const conflictingMeshGatewayHostsAnalyzer: MeshAnalyzer = {
           if (sf.slice(0, i) === EXPORT_ALL && hostMatches(fqdn, sf.slice(i + 1))) list.push(...rs);
         }
       }
-      if (list.length < 2) continue;
-      const names = list.map(fullName).join(',');
+      // Definitions of one VirtualService in several files are alternatives, applied one at a time: never a conflict.
+      const distinct = list.filter((r, i) => list.findIndex((o) => sameResource(o, r)) === i);
+      if (distinct.length < 2) continue;
+      const names = distinct.map(fullName).join(',');
       for (const r of list) {
         if (reported.has(r)) continue;
         reported.add(r);
-        const others = list.filter((o) => o !== r).map((o) => relatedAt(o, `VirtualService ${fullName(o)} also defines ${fqdn}`, ['spec', 'hosts']));
+        const others = list.filter((o) => !sameResource(o, r)).map((o) => relatedAt(o, `VirtualService ${fullName(o)} also defines ${fqdn}`, ['spec', 'hosts']));
         ctx.report('IST0109', r, ['spec', 'hosts'], [names, scoped], others);
       }
     }

@@ -1,9 +1,10 @@
-// virtualservice.DestinationRuleAnalyzer: a route's subset exists in a DestinationRule for its host (IST0101).
+// virtualservice.DestinationRuleAnalyzer: a route's subset exists in a DestinationRule for its host (IST0101). A rule
+// defined in several files (alternatives applied one at a time) has the subset when any of its definitions has it.
 import { relatedAt, type MeshAnalyzer } from '../context';
 import { appendToBlockSeq, fix } from '../fixes';
 import { GK } from '../gvk';
 import { clusterDomain, convertHostToFQDN, resourceNameFromHost } from '../hosts';
-import { arr, fullName, obj, spec, str, type MeshResource } from '../model';
+import { arr, fileName, fullName, obj, spec, str, type MeshResource } from '../model';
 import { host, mirrorDestinations, routeDestinations, type AnnotatedDestination } from './vsutil';
 
 export const destinationRuleAnalyzer: MeshAnalyzer = {
@@ -11,11 +12,11 @@ export const destinationRuleAnalyzer: MeshAnalyzer = {
   analyze(ctx) {
     const domain = clusterDomain(ctx);
     const subsets = new Set<string>();
-    const rulesByHost = new Map<string, MeshResource>();
+    const rulesByHost = new Map<string, MeshResource[]>();
     for (const r of ctx.forEach(GK.DestinationRule)) {
       const drHost = convertHostToFQDN(r.namespace, str(spec(r).host), domain);
       const n = resourceNameFromHost(r.namespace, drHost);
-      rulesByHost.set(`${n.namespace}/${n.name}`, r);
+      rulesByHost.set(`${n.namespace}/${n.name}`, [...(rulesByHost.get(`${n.namespace}/${n.name}`) ?? []), r]);
       for (const ss of arr(spec(r).subsets)) subsets.add(`${n.namespace}/${n.name}+${str(obj(ss).name)}`);
     }
     for (const r of ctx.forEach(GK.VirtualService)) {
@@ -24,10 +25,11 @@ export const destinationRuleAnalyzer: MeshAnalyzer = {
         if (subset === '') return;
         const n = resourceNameFromHost(r.namespace, host(d));
         if (subsets.has(`${n.namespace}/${n.name}+${subset}`)) return;
-        const dr = rulesByHost.get(`${n.namespace}/${n.name}`);
+        const rules = rulesByHost.get(`${n.namespace}/${n.name}`) ?? [];
+        const where = (dr: MeshResource) => (rules.length > 1 ? ` (${fileName(dr.uri)})` : '');
         ctx.report('IST0101', r, [...d.path, 'subset'], [`${label}+subset in destinationrule`, `${host(d)}+${subset}`],
-          dr ? [relatedAt(dr, `DestinationRule ${fullName(dr)} has no subset "${subset}"`, ['spec', 'subsets'])] : [],
-          dr ? fix(`Add subset "${subset}" to DestinationRule ${fullName(dr)}`, appendToBlockSeq(dr, ['spec', 'subsets'], [`name: ${subset}`, 'labels:', `  version: ${subset}`], dr.uri)) : []);
+          rules.map((dr) => relatedAt(dr, `DestinationRule ${fullName(dr)} has no subset "${subset}"`, ['spec', 'subsets'])),
+          rules.flatMap((dr) => fix(`Add subset "${subset}" to DestinationRule ${fullName(dr)}${where(dr)}`, appendToBlockSeq(dr, ['spec', 'subsets'], [`name: ${subset}`, 'labels:', `  version: ${subset}`], dr.uri))));
       };
       for (const d of routeDestinations(r)) check(d, 'host');
       for (const d of mirrorDestinations(r)) check(d, 'mirror');

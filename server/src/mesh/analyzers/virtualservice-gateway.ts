@@ -22,14 +22,14 @@ function analyzeVirtualService(ctx: AnalysisContext, r: MeshResource): void {
       return;
     }
     const n = shortOrFullName(r.namespace, gwName);
-    const istioGw = ctx.get(GK.Gateway, n.namespace, n.name);
-    const k8sGw = istioGw ? undefined : ctx.get(GK.K8sGateway, n.namespace, n.name);
-    if (!istioGw && !k8sGw) ctx.report('IST0101', r, path, ['gateway', gwName]);
-    const match = k8sGw ? hostInK8sGateway(k8sGw, hosts) : istioGw ? hostInGateway(istioGw, hosts, r.namespace) : false;
+    // Every definition of the gateway (alternatives in several files): the hosts match when they match in any of them.
+    const istioGws = ctx.getAll(GK.Gateway, n.namespace, n.name);
+    const k8sGws = istioGws.length ? [] : ctx.getAll(GK.K8sGateway, n.namespace, n.name);
+    if (!istioGws.length && !k8sGws.length) ctx.report('IST0101', r, path, ['gateway', gwName]);
+    const match = k8sGws.some((gw) => hostInK8sGateway(gw, hosts)) || istioGws.some((gw) => hostInGateway(gw, hosts, r.namespace));
     if (!match) {
-      const gw = istioGw ?? k8sGw;
       ctx.report('IST0132', r, path, [hosts, fullName(r), `${n.namespace}/${n.name}`],
-        gw ? [relatedAt(gw, `${gw.kind} ${fullName(gw)} hosts`, ['spec', 'servers'])] : []);
+        [...istioGws, ...k8sGws].map((gw) => relatedAt(gw, `${gw.kind} ${fullName(gw)} hosts`, ['spec', 'servers'])));
     }
   });
 }

@@ -35,14 +35,14 @@ export const jwtClaimRouteAnalyzer: MeshAnalyzer = {
       for (const gwName of arr(spec(vs).gateways).map(str)) {
         if (gwName === 'mesh') continue;
         const n = shortOrFullName(vs.namespace, gwName);
-        const gw = ctx.get(GK.Gateway, n.namespace, n.name);
-        if (!gw) continue;
-        const sel = gatewaySelector(gw);
-        for (const pod of ctx.forEach(GK.Pod)) {
-          if (!selectorMatches(sel, labels(pod))) continue;
-          const selectors = [...(raByNs.get('istio-system') ?? []), ...(raByNs.get(pod.namespace) ?? [])];
-          if (!selectors.some((s) => selectorMatches(s, labels(pod)))) {
-            ctx.report('IST0149', vs, claim.path, [claim.key, `${n.namespace}/${n.name}`, pod.name]);
+        for (const gw of ctx.getAll(GK.Gateway, n.namespace, n.name)) {
+          const sel = gatewaySelector(gw);
+          for (const pod of ctx.forEach(GK.Pod)) {
+            if (!selectorMatches(sel, labels(pod))) continue;
+            const selectors = [...(raByNs.get('istio-system') ?? []), ...(raByNs.get(pod.namespace) ?? [])];
+            if (!selectors.some((s) => selectorMatches(s, labels(pod)))) {
+              ctx.report('IST0149', vs, claim.path, [claim.key, `${n.namespace}/${n.name}`, pod.name]);
+            }
           }
         }
       }

@@ -1,0 +1,1493 @@
+// A fast YAML front end for the block-style YAML that Kubernetes manifests are written in. It is a port of the `yaml`
+// package's Lexer, Parser and Composer (yaml 2.x, ISC licence, see below), restricted to a subset and written without
+// generators: on that subset it builds the same CST and the same Documents (node classes, values, scalar styles, ranges,
+// comments, spaceBefore) as `new Composer(COMPOSE_OPTIONS).compose(new Parser().parse(text))` — test/unit/yaml-fast.test.ts
+// checks this on every YAML file we have, thousands of mutations of them and thousands of generated documents.
+//
+// The subset: block mappings and sequences, plain and quoted scalars on one line, literal and folded block scalars
+// (without an indentation indicator), empty flow collections (`{}`, `[]`), comments, blank lines and `---` markers.
+// Anything else (anchors, aliases, tags, explicit keys, directives, `...`, tabs, CR line ends, a byte-order mark,
+// multi-line plain or quoted scalars, non-empty flow collections, deep nesting) and any input on which `yaml` would
+// report an error or a warning makes it return undefined, and the caller parses the text with `yaml` itself: broken
+// and unusual YAML keep exactly yaml's behaviour and messages. Pure; never throws.
+//
+// Ported from yaml (https://github.com/eemeli/yaml), whose licence applies to this file's derived parts:
+//   Copyright Eemeli Aro <eemeli@gmail.com>
+//   Permission to use, copy, modify, and/or distribute this software for any purpose with or without fee is hereby
+//   granted, provided that the above copyright notice and this permission notice appear in all copies.
+//   THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES WITH REGARD TO THIS SOFTWARE INCLUDING ALL
+//   IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR ANY SPECIAL, DIRECT,
+//   INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN
+//   AN ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF OR IN CONNECTION WITH THE USE OR
+//   PERFORMANCE OF THIS SOFTWARE.
+import { Composer, Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq, type Node, type Schema } from 'yaml';
+
+/** The options parseYaml composes with (the fast path must use the same: they shape ranges, errors and Document.options). */
+export const COMPOSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
+
+/** Collections nested deeper than this are left to `yaml` (parseYaml's own nesting guard then applies). */
+const MAX_DEPTH = 100;
+
+/** Thrown (one shared instance) when the input leaves the subset; caught in fastParse. */
+const BAIL: { bail: true } = { bail: true };
+function bail(): never {
+  throw BAIL;
+}
+
+type TokType =
+  | 'doc-mode' | 'doc-start' | 'space' | 'comment' | 'newline' | 'seq-item-ind' | 'map-value-ind' | 'scalar'
+  | 'single-quoted-scalar' | 'double-quoted-scalar' | 'block-scalar-header' | 'flow-map-start' | 'flow-map-end'
+  | 'flow-seq-start' | 'flow-seq-end';
+
+export interface SourceToken {
+  type: TokType;
+  offset: number;
+  indent: number;
+  source: string;
+}
+interface FlowScalar {
+  type: 'scalar' | 'single-quoted-scalar' | 'double-quoted-scalar';
+  offset: number;
+  indent: number;
+  source: string;
+  end?: SourceToken[];
+}
+interface BlockScalar {
+  type: 'block-scalar';
+  offset: number;
+  indent: number;
+  props: SourceToken[];
+  source: string;
+}
+interface Item {
+  start: SourceToken[];
+  key?: Value | null;
+  sep?: SourceToken[];
+  value?: Value;
+}
+interface BlockMap {
+  type: 'block-map';
+  offset: number;
+  indent: number;
+  items: Item[];
+}
+interface BlockSeq {
+  type: 'block-seq';
+  offset: number;
+  indent: number;
+  items: Item[];
+}
+interface FlowCollection {
+  type: 'flow-collection';
+  offset: number;
+  indent: number;
+  start: SourceToken;
+  items: Item[];
+  end: SourceToken[];
+}
+type Value = FlowScalar | BlockScalar | BlockMap | BlockSeq | FlowCollection;
+interface DocToken {
+  type: 'document';
+  offset: number;
+  start: SourceToken[];
+  value?: Value;
+  end?: SourceToken[];
+}
+/** A top-level CST token, as `Parser.parse` yields them. */
+export type TopToken = DocToken | SourceToken;
+type StackToken = DocToken | Value;
+
+const isEmpty = (ch: string | undefined): boolean => ch === undefined || ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t';
+
+function findNonEmptyIndex(list: SourceToken[]): number {
+  for (let i = 0; i < list.length; ++i) {
+    const t = list[i].type;
+    if (t !== 'space' && t !== 'comment' && t !== 'newline') return i;
+  }
+  return -1;
+}
+
+function includesToken(list: SourceToken[], type: TokType): boolean {
+  for (let i = 0; i < list.length; ++i) if (list[i].type === type) return true;
+  return false;
+}
+
+function getPrevProps(parent: StackToken): SourceToken[] {
+  switch (parent.type) {
+    case 'document':
+      return parent.start;
+    case 'block-map': {
+      const it = parent.items[parent.items.length - 1];
+      return it.sep ?? it.start;
+    }
+    case 'block-seq':
+      return parent.items[parent.items.length - 1].start;
+    default:
+      return [];
+  }
+}
+
+/** May modify `prev`. */
+function getFirstKeyStartProps(prev: SourceToken[]): SourceToken[] {
+  if (prev.length === 0) return [];
+  let i = prev.length;
+  loop: while (--i >= 0) {
+    switch (prev[i].type) {
+      case 'doc-start':
+      case 'map-value-ind':
+      case 'seq-item-ind':
+      case 'newline':
+        break loop;
+    }
+  }
+  while (prev[++i]?.type === 'space') {
+    /* loop */
+  }
+  return prev.splice(i, prev.length);
+}
+
+/** The CST parser (yaml's Parser), fed typed tokens by the lexer below. */
+class CstParser {
+  private atNewLine = true;
+  private indent = 0;
+  private offset = 0;
+  private onKeyLine = false;
+  private readonly stack: StackToken[] = [];
+  private source = '';
+  private type: TokType = 'doc-mode';
+
+  /** `emit` receives each top-level token as soon as it is complete (a document's CST can be composed and dropped). */
+  constructor(private readonly emit: (token: TopToken) => void) {}
+
+  /** Every token but a plain or block scalar's text. */
+  token(type: TokType, source: string): void {
+    this.source = source;
+    this.type = type;
+    this.step();
+    switch (type) {
+      case 'newline':
+        this.atNewLine = true;
+        this.indent = 0;
+        break;
+      case 'space':
+        if (this.atNewLine && source[0] === ' ') this.indent += source.length;
+        break;
+      case 'map-value-ind':
+      case 'seq-item-ind':
+        if (this.atNewLine) this.indent += source.length;
+        break;
+      case 'doc-mode':
+        return;
+      default:
+        this.atNewLine = false;
+    }
+    this.offset += source.length;
+  }
+
+  /** The text of a plain or block scalar (the lexer's SCALAR marker followed by its source). */
+  scalar(source: string): void {
+    this.atNewLine = false;
+    this.type = 'scalar';
+    this.source = source;
+    this.step();
+    this.offset += source.length;
+  }
+
+  end(): void {
+    while (this.stack.length > 0) this.pop();
+  }
+
+  private get sourceToken(): SourceToken {
+    return { type: this.type, offset: this.offset, indent: this.indent, source: this.source };
+  }
+
+  private step(): void {
+    if (this.stack.length > MAX_DEPTH) bail();
+    const top = this.stack[this.stack.length - 1];
+    if (!top) return this.stream();
+    switch (top.type) {
+      case 'document':
+        return this.document(top);
+      case 'scalar':
+      case 'single-quoted-scalar':
+      case 'double-quoted-scalar':
+        return this.flowScalarStep(top);
+      case 'block-scalar':
+        return this.blockScalar(top);
+      case 'block-map':
+        return this.blockMap(top);
+      case 'block-seq':
+        return this.blockSequence(top);
+      case 'flow-collection':
+        return this.flowCollection(top);
+    }
+  }
+
+  private pop(): void {
+    const token = this.stack.pop()!;
+    if (this.stack.length === 0) {
+      this.emit(token as DocToken);
+      return;
+    }
+    const top = this.stack[this.stack.length - 1];
+    if (token.type === 'block-scalar') token.indent = top.type === 'document' ? 0 : top.indent;
+    else if (token.type === 'flow-collection' && top.type === 'document') token.indent = 0;
+    if (token.type === 'document') bail();
+    const value = token as Value;
+    switch (top.type) {
+      case 'document':
+        top.value = value;
+        break;
+      case 'block-map': {
+        const it = top.items[top.items.length - 1];
+        if (it.value) {
+          top.items.push({ start: [], key: value, sep: [] });
+          this.onKeyLine = true;
+          return;
+        } else if (it.sep) {
+          it.value = value;
+        } else {
+          Object.assign(it, { key: value, sep: [] });
+          this.onKeyLine = true;
+          return;
+        }
+        break;
+      }
+      case 'block-seq': {
+        const it = top.items[top.items.length - 1];
+        if (it.value) top.items.push({ start: [], value });
+        else it.value = value;
+        break;
+      }
+      default:
+        bail();
+    }
+    if (value.type === 'block-map' || value.type === 'block-seq') {
+      const last = value.items[value.items.length - 1];
+      if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 &&
+        (value.indent === 0 || last.start.every((st) => st.type !== 'comment' || st.indent < value.indent))) {
+        if (top.type === 'document') top.end = last.start;
+        else top.items.push({ start: last.start });
+        value.items.splice(-1, 1);
+      }
+    }
+  }
+
+  private stream(): void {
+    switch (this.type) {
+      case 'space':
+      case 'comment':
+      case 'newline':
+        this.emit(this.sourceToken);
+        return;
+      case 'doc-mode':
+      case 'doc-start': {
+        const doc: DocToken = { type: 'document', offset: this.offset, start: [] };
+        if (this.type === 'doc-start') doc.start.push(this.sourceToken);
+        this.stack.push(doc);
+        return;
+      }
+    }
+    bail();
+  }
+
+  private document(doc: DocToken): void {
+    if (doc.value) return this.lineEnd(doc);
+    switch (this.type) {
+      case 'doc-start':
+        if (findNonEmptyIndex(doc.start) !== -1) {
+          this.pop();
+          this.step();
+        } else doc.start.push(this.sourceToken);
+        return;
+      case 'space':
+      case 'comment':
+      case 'newline':
+        doc.start.push(this.sourceToken);
+        return;
+    }
+    const bv = this.startBlockValue(doc);
+    if (bv) this.stack.push(bv);
+    else bail();
+  }
+
+  private flowScalarStep(scalar: FlowScalar): void {
+    if (this.type === 'map-value-ind') {
+      const prev = getPrevProps(this.stack[this.stack.length - 2]);
+      const start = getFirstKeyStartProps(prev);
+      let sep: SourceToken[];
+      if (scalar.end) {
+        sep = scalar.end;
+        sep.push(this.sourceToken);
+        delete scalar.end;
+      } else sep = [this.sourceToken];
+      const map: BlockMap = { type: 'block-map', offset: scalar.offset, indent: scalar.indent, items: [{ start, key: scalar, sep }] };
+      this.onKeyLine = true;
+      this.stack[this.stack.length - 1] = map;
+    } else this.lineEnd(scalar);
+  }
+
+  private blockScalar(scalar: BlockScalar): void {
+    switch (this.type) {
+      case 'space':
+      case 'comment':
+      case 'newline':
+        scalar.props.push(this.sourceToken);
+        return;
+      case 'scalar':
+        scalar.source = this.source;
+        this.atNewLine = true;
+        this.indent = 0;
+        this.pop();
+        return;
+      default:
+        bail();
+    }
+  }
+
+  private blockMap(map: BlockMap): void {
+    const it = map.items[map.items.length - 1];
+    switch (this.type) {
+      case 'newline':
+        this.onKeyLine = false;
+        if (it.value) {
+          const end = 'end' in it.value ? it.value.end : undefined;
+          const last = Array.isArray(end) ? end[end.length - 1] : undefined;
+          if (last?.type === 'comment') end!.push(this.sourceToken);
+          else map.items.push({ start: [this.sourceToken] });
+        } else if (it.sep) it.sep.push(this.sourceToken);
+        else it.start.push(this.sourceToken);
+        return;
+      case 'space':
+      case 'comment':
+        if (it.value) map.items.push({ start: [this.sourceToken] });
+        else if (it.sep) it.sep.push(this.sourceToken);
+        else {
+          if (this.atIndentedComment(it.start, map.indent)) {
+            const prev = map.items[map.items.length - 2];
+            const end = prev?.value && 'end' in prev.value ? prev.value.end : undefined;
+            if (Array.isArray(end)) {
+              end.push(...it.start);
+              end.push(this.sourceToken);
+              map.items.pop();
+              return;
+            }
+          }
+          it.start.push(this.sourceToken);
+        }
+        return;
+    }
+    if (this.indent >= map.indent) {
+      const atMapIndent = !this.onKeyLine && this.indent === map.indent;
+      const atNextItem = atMapIndent && !!it.sep && this.type !== 'seq-item-ind';
+      let start: SourceToken[] = [];
+      if (atNextItem && it.sep && !it.value) {
+        const nl: number[] = [];
+        for (let i = 0; i < it.sep.length; ++i) {
+          const st = it.sep[i];
+          switch (st.type) {
+            case 'newline':
+              nl.push(i);
+              break;
+            case 'space':
+              break;
+            case 'comment':
+              if (st.indent > map.indent) nl.length = 0;
+              break;
+            default:
+              nl.length = 0;
+          }
+        }
+        if (nl.length >= 2) start = it.sep.splice(nl[1]);
+      }
+      switch (this.type) {
+        case 'map-value-ind':
+          if (!it.sep) Object.assign(it, { key: null, sep: [this.sourceToken] });
+          else if (it.value || atNextItem) map.items.push({ start, key: null, sep: [this.sourceToken] });
+          else if (includesToken(it.sep, 'map-value-ind')) {
+            this.stack.push({ type: 'block-map', offset: this.offset, indent: this.indent, items: [{ start: [], key: null, sep: [this.sourceToken] }] });
+          } else it.sep.push(this.sourceToken);
+          this.onKeyLine = true;
+          return;
+        case 'scalar':
+        case 'single-quoted-scalar':
+        case 'double-quoted-scalar': {
+          const fs = this.flowScalar(this.type);
+          if (atNextItem || it.value) {
+            map.items.push({ start, key: fs, sep: [] });
+            this.onKeyLine = true;
+          } else if (it.sep) {
+            this.stack.push(fs);
+          } else {
+            Object.assign(it, { key: fs, sep: [] });
+            this.onKeyLine = true;
+          }
+          return;
+        }
+        default: {
+          const bv = this.startBlockValue(map);
+          if (bv) {
+            if (bv.type === 'block-seq') {
+              if (it.sep && !includesToken(it.sep, 'newline')) bail(); // "Unexpected block-seq-ind on same line with key"
+            } else if (atMapIndent) {
+              map.items.push({ start });
+            }
+            this.stack.push(bv);
+            return;
+          }
+        }
+      }
+    }
+    this.pop();
+    this.step();
+  }
+
+  private blockSequence(seq: BlockSeq): void {
+    const it = seq.items[seq.items.length - 1];
+    switch (this.type) {
+      case 'newline':
+        if (it.value) {
+          const end = 'end' in it.value ? it.value.end : undefined;
+          const last = Array.isArray(end) ? end[end.length - 1] : undefined;
+          if (last?.type === 'comment') end!.push(this.sourceToken);
+          else seq.items.push({ start: [this.sourceToken] });
+        } else it.start.push(this.sourceToken);
+        return;
+      case 'space':
+      case 'comment':
+        if (it.value) seq.items.push({ start: [this.sourceToken] });
+        else {
+          if (this.atIndentedComment(it.start, seq.indent)) {
+            const prev = seq.items[seq.items.length - 2];
+            const end = prev?.value && 'end' in prev.value ? prev.value.end : undefined;
+            if (Array.isArray(end)) {
+              end.push(...it.start);
+              end.push(this.sourceToken);
+              seq.items.pop();
+              return;
+            }
+          }
+          it.start.push(this.sourceToken);
+        }
+        return;
+      case 'seq-item-ind':
+        if (this.indent !== seq.indent) break;
+        if (it.value || includesToken(it.start, 'seq-item-ind')) seq.items.push({ start: [this.sourceToken] });
+        else it.start.push(this.sourceToken);
+        return;
+    }
+    if (this.indent > seq.indent) {
+      const bv = this.startBlockValue(seq);
+      if (bv) {
+        this.stack.push(bv);
+        return;
+      }
+    }
+    this.pop();
+    this.step();
+  }
+
+  /** Only empty flow collections reach here (the lexer leaves the rest to yaml). */
+  private flowCollection(fc: FlowCollection): void {
+    if (fc.end.length === 0) {
+      if (this.type === 'flow-map-end' || this.type === 'flow-seq-end') fc.end.push(this.sourceToken);
+      else bail();
+      return;
+    }
+    const parent = this.stack[this.stack.length - 2];
+    if (parent.type === 'block-map' &&
+      ((this.type === 'map-value-ind' && parent.indent === fc.indent) || (this.type === 'newline' && !parent.items[parent.items.length - 1].sep))) {
+      this.pop();
+      this.step();
+    } else if (this.type === 'map-value-ind') {
+      bail(); // a flow collection as an implicit key
+    } else {
+      this.lineEnd(fc);
+    }
+  }
+
+  private flowScalar(type: FlowScalar['type']): FlowScalar {
+    return { type, offset: this.offset, indent: this.indent, source: this.source };
+  }
+
+  private startBlockValue(parent: StackToken): Value | null {
+    switch (this.type) {
+      case 'scalar':
+      case 'single-quoted-scalar':
+      case 'double-quoted-scalar':
+        return this.flowScalar(this.type);
+      case 'block-scalar-header':
+        return { type: 'block-scalar', offset: this.offset, indent: this.indent, props: [this.sourceToken], source: '' };
+      case 'flow-map-start':
+      case 'flow-seq-start':
+        return { type: 'flow-collection', offset: this.offset, indent: this.indent, start: this.sourceToken, items: [], end: [] };
+      case 'seq-item-ind':
+        return { type: 'block-seq', offset: this.offset, indent: this.indent, items: [{ start: [this.sourceToken] }] };
+      case 'map-value-ind': {
+        this.onKeyLine = true;
+        const prev = getPrevProps(parent);
+        const start = getFirstKeyStartProps(prev);
+        return { type: 'block-map', offset: this.offset, indent: this.indent, items: [{ start, key: null, sep: [this.sourceToken] }] };
+      }
+    }
+    return null;
+  }
+
+  private atIndentedComment(start: SourceToken[], indent: number): boolean {
+    if (this.type !== 'comment') return false;
+    if (this.indent <= indent) return false;
+    return start.every((st) => st.type === 'newline' || st.type === 'space');
+  }
+
+  private lineEnd(token: DocToken | FlowScalar | FlowCollection): void {
+    switch (this.type) {
+      case 'doc-start':
+      case 'flow-seq-end':
+      case 'flow-map-end':
+      case 'map-value-ind':
+        this.pop();
+        this.step();
+        break;
+      default:
+        if (this.type === 'newline') this.onKeyLine = false;
+        if (token.end) token.end.push(this.sourceToken);
+        else token.end = [this.sourceToken];
+        if (this.type === 'newline') this.pop();
+    }
+  }
+}
+
+type LexState = 'stream' | 'line-start' | 'block-start' | 'doc' | null;
+
+/** yaml's Lexer for complete input, emitting typed tokens straight into the parser; leaves the subset with bail(). */
+class Lexer {
+  private pos = 0;
+  private indentNext = 0;
+  private indentValue = 0;
+  private blockScalarIndent = -1;
+  private blockScalarKeep = false;
+  private readonly len: number;
+
+  constructor(private readonly buf: string, private readonly p: CstParser) {
+    this.len = buf.length;
+  }
+
+  lex(): void {
+    let next: LexState = 'stream';
+    while (next && this.pos < this.len) {
+      switch (next) {
+        case 'stream':
+          next = this.parseStream();
+          break;
+        case 'line-start':
+          next = this.parseLineStart();
+          break;
+        case 'block-start':
+          next = this.parseBlockStart();
+          break;
+        case 'doc':
+          next = this.parseDocument();
+          break;
+      }
+    }
+  }
+
+  private lineEnd(): number {
+    const nl = this.buf.indexOf('\n', this.pos);
+    return nl === -1 ? this.len : nl;
+  }
+
+  private atLineEnd(): boolean {
+    let i = this.pos;
+    let ch = this.buf[i];
+    while (ch === ' ') ch = this.buf[++i];
+    return ch === undefined || ch === '#' || ch === '\n';
+  }
+
+  private emit(type: TokType, n: number): number {
+    if (n > 0) {
+      this.p.token(type, this.buf.substr(this.pos, n));
+      this.pos += n;
+      return n;
+    }
+    return 0;
+  }
+
+  private pushNewline(): number {
+    return this.buf.charCodeAt(this.pos) === 10 ? this.emit('newline', 1) : 0;
+  }
+
+  private pushSpaces(): number {
+    let i = this.pos;
+    while (this.buf.charCodeAt(i) === 32) i++;
+    return this.emit('space', i - this.pos);
+  }
+
+  private parseStream(): LexState {
+    const ch = this.buf[this.pos];
+    if (ch === '%' || ch === '\uFEFF') bail();
+    if (this.atLineEnd()) {
+      this.pushSpaces();
+      const rest = this.lineEnd() - this.pos;
+      if (rest > 0) this.emit('comment', rest);
+      this.pushNewline();
+      return 'stream';
+    }
+    this.p.token('doc-mode', '\x02');
+    return this.parseLineStart();
+  }
+
+  private parseLineStart(): LexState {
+    const ch = this.buf[this.pos];
+    if (ch === '-' || ch === '.') {
+      const s = this.buf.substr(this.pos, 3);
+      if ((s === '---' || s === '...') && isEmpty(this.buf[this.pos + 3])) {
+        if (s === '...') bail();
+        this.emit('doc-start', 3);
+        this.indentValue = 0;
+        this.indentNext = 0;
+        return 'doc';
+      }
+    }
+    this.indentValue = this.pushSpaces();
+    if (this.indentNext > this.indentValue && !isEmpty(this.buf[this.pos + 1])) this.indentNext = this.indentValue;
+    return this.parseBlockStart();
+  }
+
+  private parseBlockStart(): LexState {
+    const ch0 = this.buf[this.pos];
+    const ch1 = this.buf[this.pos + 1];
+    if ((ch0 === '-' || ch0 === '?' || ch0 === ':') && isEmpty(ch1)) {
+      if (ch0 !== '-') bail();
+      const n = this.emit('seq-item-ind', 1) + this.pushSpaces();
+      this.indentNext = this.indentValue + 1;
+      this.indentValue += n;
+      return 'block-start';
+    }
+    return 'doc';
+  }
+
+  private pushIndicators(): number {
+    let n = 0;
+    for (;;) {
+      const ch = this.buf[this.pos];
+      if (ch === '!' || ch === '&') bail();
+      if ((ch === '-' || ch === '?' || ch === ':') && isEmpty(this.buf[this.pos + 1])) {
+        if (ch === '?') bail();
+        this.indentNext = this.indentValue + 1;
+        n += this.emit(ch === '-' ? 'seq-item-ind' : 'map-value-ind', 1);
+        n += this.pushSpaces();
+        continue;
+      }
+      return n;
+    }
+  }
+
+  private parseDocument(): LexState {
+    this.pushSpaces();
+    const lineEnd = this.lineEnd();
+    this.pushIndicators();
+    const ch = this.buf[this.pos];
+    switch (ch) {
+      case '#':
+      case undefined:
+      case '\n':
+        if (ch === '#') this.emit('comment', lineEnd - this.pos);
+        this.pushNewline();
+        return this.parseLineStart();
+      case '{':
+      case '[': {
+        // Only an empty flow collection: `{}` or `[]`.
+        const close = ch === '{' ? '}' : ']';
+        if (this.buf[this.pos + 1] !== close) bail();
+        this.emit(ch === '{' ? 'flow-map-start' : 'flow-seq-start', 1);
+        this.emit(ch === '{' ? 'flow-map-end' : 'flow-seq-end', 1);
+        return 'doc';
+      }
+      case '}':
+      case ']':
+      case '*':
+        return bail();
+      case '"':
+      case "'":
+        return this.parseQuotedScalar(ch, lineEnd);
+      case '|':
+      case '>':
+        return this.parseBlockScalarHeader(lineEnd);
+      default:
+        return this.parsePlainScalar(lineEnd);
+    }
+  }
+
+  private parseQuotedScalar(quote: string, lineEnd: number): LexState {
+    const { buf } = this;
+    let end = buf.indexOf(quote, this.pos + 1);
+    if (quote === "'") {
+      while (end !== -1 && end < lineEnd && buf[end + 1] === "'") end = buf.indexOf("'", end + 2);
+    } else {
+      while (end !== -1 && end < lineEnd) {
+        let n = 0;
+        while (buf[end - 1 - n] === '\\') n += 1;
+        if (n % 2 === 0) break;
+        end = buf.indexOf('"', end + 1);
+      }
+    }
+    // Unterminated, or closed on a later line: multi-line quoted scalars are left to yaml.
+    if (end === -1 || end >= lineEnd) bail();
+    this.emit(quote === "'" ? 'single-quoted-scalar' : 'double-quoted-scalar', end + 1 - this.pos);
+    return 'doc';
+  }
+
+  private parseBlockScalarHeader(lineEnd: number): LexState {
+    this.blockScalarIndent = -1;
+    this.blockScalarKeep = false;
+    let i = this.pos;
+    for (;;) {
+      const ch = this.buf[++i];
+      if (ch === '+') this.blockScalarKeep = true;
+      else if (ch > '0' && ch <= '9') bail(); // explicit indentation indicator
+      else if (ch !== '-') break;
+    }
+    let j = this.pos;
+    for (let ch = this.buf[j]; !(isEmpty(ch) || ch === '#'); ch = this.buf[++j]) {
+      /* until white space or a comment */
+    }
+    this.emit('block-scalar-header', j - this.pos);
+    this.pushSpaces();
+    const rest = lineEnd - this.pos;
+    if (rest > 0) {
+      if (this.buf[this.pos] !== '#') bail();
+      this.emit('comment', rest);
+    }
+    this.pushNewline();
+    return this.parseBlockScalar();
+  }
+
+  private continueScalar(offset: number): number {
+    const { buf } = this;
+    let ch = buf[offset];
+    if (this.indentNext > 0) {
+      let indent = 0;
+      while (ch === ' ') ch = buf[++indent + offset];
+      return ch === '\n' || indent >= this.indentNext ? offset + indent : -1;
+    }
+    if (ch === '-' || ch === '.') {
+      const dt = buf.substr(offset, 3);
+      if ((dt === '---' || dt === '...') && isEmpty(buf[offset + 3])) return -1;
+    }
+    return offset;
+  }
+
+  private parseBlockScalar(): LexState {
+    const { buf } = this;
+    let nl = this.pos - 1;
+    let indent = 0;
+    let ch: string | undefined;
+    loop: for (let i = this.pos; (ch = buf[i]); ++i) {
+      switch (ch) {
+        case ' ':
+          indent += 1;
+          break;
+        case '\n':
+          nl = i;
+          indent = 0;
+          break;
+        default:
+          break loop;
+      }
+    }
+    if (indent >= this.indentNext) {
+      if (this.blockScalarIndent === -1) this.indentNext = indent;
+      else this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
+      do {
+        const cs = this.continueScalar(nl + 1);
+        if (cs === -1) break;
+        nl = buf.indexOf('\n', cs);
+      } while (nl !== -1);
+      if (nl === -1) nl = this.len;
+    }
+    if (!this.blockScalarKeep) {
+      for (;;) {
+        let i = nl - 1;
+        let c = buf[i];
+        const lastChar = i;
+        while (c === ' ') c = buf[--i];
+        if (c === '\n' && i >= this.pos && i + 1 + indent > lastChar) nl = i;
+        else break;
+      }
+    }
+    const s = buf.slice(this.pos, nl + 1);
+    this.p.scalar(s);
+    this.pos += s.length;
+    return this.parseLineStart();
+  }
+
+  private parsePlainScalar(lineEnd: number): LexState {
+    const { buf } = this;
+    let end = this.pos - 1;
+    let i = this.pos - 1;
+    let ch: string | undefined;
+    while ((ch = buf[++i])) {
+      if (ch === ':') {
+        if (isEmpty(buf[i + 1])) break;
+        end = i;
+      } else if (ch === ' ' || ch === '\n') {
+        if (buf[i + 1] === '#') break;
+        if (ch === '\n') {
+          const cs = this.continueScalar(i + 1);
+          if (cs === -1) break;
+          i = Math.max(i, cs - 2);
+        }
+      } else {
+        if (ch === '\t' || ch === '\r') bail();
+        end = i;
+      }
+      // A plain scalar continued on a later line is left to yaml.
+      if (end >= lineEnd) bail();
+    }
+    if (end < this.pos) bail();
+    const s = buf.slice(this.pos, end + 1);
+    this.p.scalar(s);
+    this.pos += s.length;
+    return 'doc';
+  }
+}
+
+/** The CST of `text` (the tokens `new Parser().parse(text)` yields), or undefined outside the subset. */
+export function fastCst(text: string): TopToken[] | undefined {
+  if (text.includes('\t') || text.includes('\r')) return undefined;
+  const out: TopToken[] = [];
+  try {
+    const parser = new CstParser((t) => out.push(t));
+    new Lexer(text, parser).lex();
+    parser.end();
+    return out;
+  } catch (e) {
+    if (e === BAIL) return undefined;
+    throw e;
+  }
+}
+
+// ---- Composer -----------------------------------------------------------------------------------------------------
+
+const SCALAR_TAG = Symbol.for('yaml.scalar');
+
+interface ScalarTag {
+  default?: boolean | 'key';
+  test?: RegExp;
+  format?: string;
+  resolve(value: string, onError: (msg: string) => void, options: unknown): unknown;
+}
+
+interface Ctx {
+  atKey: boolean;
+  atRoot: boolean;
+  options: Document['options'];
+  schema: Schema;
+  depth: number;
+}
+
+interface Props {
+  found: SourceToken | null;
+  spaceBefore: boolean;
+  comment: string;
+  hasNewline: boolean;
+  end: number;
+  start: number;
+}
+
+type Indicator = 'doc-start' | 'map-value-ind' | 'seq-item-ind' | 'explicit-key-ind';
+
+function resolveProps(tokens: SourceToken[], indicator: Indicator, offset: number, startOnNewline: boolean): Props {
+  let spaceBefore = false;
+  let atNewline = startOnNewline;
+  let hasSpace = startOnNewline;
+  let comment = '';
+  let commentSep = '';
+  let hasNewline = false;
+  let found: SourceToken | null = null;
+  for (const token of tokens) {
+    switch (token.type) {
+      case 'space':
+        hasSpace = true;
+        break;
+      case 'comment': {
+        if (!hasSpace) bail(); // Comments must be separated from other tokens by white space characters
+        const cb = token.source.substring(1) || ' ';
+        if (!comment) comment = cb;
+        else comment += commentSep + cb;
+        commentSep = '';
+        atNewline = false;
+        break;
+      }
+      case 'newline':
+        if (atNewline) {
+          if (comment) comment += token.source;
+          else if (!found || indicator !== 'seq-item-ind') spaceBefore = true;
+        } else commentSep += token.source;
+        atNewline = true;
+        hasNewline = true;
+        hasSpace = true;
+        break;
+      default:
+        if (token.type !== indicator || found) bail(); // Unexpected token / a second indicator
+        found = token;
+        atNewline = indicator === 'seq-item-ind';
+        hasSpace = false;
+    }
+  }
+  const last = tokens[tokens.length - 1];
+  const end = last ? last.offset + last.source.length : offset;
+  return { found, spaceBefore, comment, hasNewline, end, start: end };
+}
+
+function resolveEnd(end: SourceToken[] | undefined, offset: number, reqSpace: boolean): { comment: string; offset: number } {
+  let comment = '';
+  if (end) {
+    let hasSpace = false;
+    let sep = '';
+    for (const token of end) {
+      const { source, type } = token;
+      switch (type) {
+        case 'space':
+          hasSpace = true;
+          break;
+        case 'comment': {
+          if (reqSpace && !hasSpace) bail();
+          const cb = source.substring(1) || ' ';
+          if (!comment) comment = cb;
+          else comment += sep + cb;
+          sep = '';
+          break;
+        }
+        case 'newline':
+          if (comment) sep += source;
+          hasSpace = true;
+          break;
+        default:
+          bail(); // Unexpected token at node end
+      }
+      offset += source.length;
+    }
+  }
+  return { comment, offset };
+}
+
+function emptyScalarPosition(offset: number, before: SourceToken[] | undefined, pos: number | null): number {
+  if (before) {
+    pos ??= before.length;
+    for (let i = pos - 1; i >= 0; --i) {
+      let st: SourceToken | undefined = before[i];
+      switch (st.type) {
+        case 'space':
+        case 'comment':
+        case 'newline':
+          offset -= st.source.length;
+          continue;
+      }
+      st = before[++i];
+      while (st?.type === 'space') {
+        offset += st.source.length;
+        st = before[++i];
+      }
+      break;
+    }
+  }
+  return offset;
+}
+
+function containsNewline(key: Value | null | undefined): boolean {
+  if (!key) return false;
+  switch (key.type) {
+    case 'scalar':
+    case 'double-quoted-scalar':
+    case 'single-quoted-scalar':
+      if (key.source.includes('\n')) return true;
+      if (key.end) for (const st of key.end) if (st.type === 'newline') return true;
+      return false;
+    case 'flow-collection':
+      return false; // only empty ones are built
+    default:
+      return true;
+  }
+}
+
+/** Whether a plain scalar can resolve to anything but a string in the core schema (null, bool, int, float). */
+export function maybeNotString(value: string): boolean {
+  if (value === '') return true;
+  switch (value.charCodeAt(0)) {
+    case 126: // ~
+    case 110: // n
+    case 78: // N
+    case 116: // t
+    case 84: // T
+    case 102: // f
+    case 70: // F
+    case 43: // +
+    case 45: // -
+    case 46: // .
+      return true;
+    default: {
+      const c = value.charCodeAt(0);
+      return c >= 48 && c <= 57;
+    }
+  }
+}
+
+class FastComposer {
+  private readonly tags: ScalarTag[];
+  private readonly strTag: ScalarTag;
+
+  constructor(schema: Schema) {
+    this.tags = (schema.tags as unknown as ScalarTag[]).filter((t) => t.default === true && t.test);
+    this.strTag = (schema as unknown as Record<symbol, ScalarTag>)[SCALAR_TAG];
+  }
+
+  composeNode(ctx: Ctx, token: Value, props: Props): Node {
+    let node: Node;
+    switch (token.type) {
+      case 'scalar':
+      case 'single-quoted-scalar':
+      case 'double-quoted-scalar':
+      case 'block-scalar':
+        node = this.composeScalar(ctx, token);
+        break;
+      case 'block-map':
+        if (++ctx.depth > MAX_DEPTH) bail();
+        node = this.resolveBlockMap(ctx, token);
+        ctx.depth--;
+        break;
+      case 'block-seq':
+        if (++ctx.depth > MAX_DEPTH) bail();
+        node = this.resolveBlockSeq(ctx, token);
+        ctx.depth--;
+        break;
+      case 'flow-collection':
+        node = this.resolveFlowCollection(ctx, token);
+        break;
+    }
+    if (props.spaceBefore) node.spaceBefore = true;
+    if (props.comment) {
+      if (token.type === 'scalar' && token.source === '') node.comment = props.comment;
+      else node.commentBefore = props.comment;
+    }
+    return node;
+  }
+
+  composeEmptyNode(ctx: Ctx, offset: number, before: SourceToken[] | undefined, pos: number | null, props: Props): Scalar {
+    const token: FlowScalar = { type: 'scalar', offset: emptyScalarPosition(offset, before, pos), indent: -1, source: '' };
+    const node = this.composeScalar(ctx, token);
+    if (props.spaceBefore) node.spaceBefore = true;
+    if (props.comment) {
+      node.comment = props.comment;
+      node.range![2] = props.end;
+    }
+    return node;
+  }
+
+  private composeScalar(ctx: Ctx, token: FlowScalar | BlockScalar): Scalar {
+    const { value, type, comment, range } = token.type === 'block-scalar' ? resolveBlockScalar(ctx, token) : resolveFlowScalar(token);
+    let tag = this.strTag;
+    if (token.type === 'scalar' && maybeNotString(value)) {
+      for (const t of this.tags) {
+        if (t.test!.test(value)) {
+          tag = t;
+          break;
+        }
+      }
+    }
+    let failed = false;
+    const res = tag.resolve(value, () => (failed = true), ctx.options);
+    if (failed) bail();
+    const scalar = isScalar(res) ? res : new Scalar(res);
+    scalar.range = range;
+    scalar.source = value;
+    if (type) scalar.type = type;
+    if (tag.format) scalar.format = tag.format;
+    if (comment) scalar.comment = comment;
+    return scalar;
+  }
+
+  private resolveBlockMap(ctx: Ctx, bm: BlockMap): YAMLMap {
+    const map = new YAMLMap(ctx.schema);
+    if (ctx.atRoot) ctx.atRoot = false;
+    let offset = bm.offset;
+    let commentEnd: number | null = null;
+    for (const collItem of bm.items) {
+      const { start, key, sep, value } = collItem;
+      const keyProps = resolveProps(start, 'explicit-key-ind', offset, true);
+      if (keyProps.found) bail();
+      if (key) {
+        if (key.type === 'block-seq') bail(); // BLOCK_AS_IMPLICIT_KEY
+        if (key.indent !== bm.indent) bail(); // BAD_INDENT
+      }
+      if (!sep) {
+        commentEnd = keyProps.end;
+        if (keyProps.comment) {
+          if (map.comment) map.comment += '\n' + keyProps.comment;
+          else map.comment = keyProps.comment;
+        }
+        continue;
+      }
+      if (containsNewline(key)) bail(); // MULTILINE_IMPLICIT_KEY
+      ctx.atKey = true;
+      const keyStart = keyProps.end;
+      const keyNode = key ? this.composeNode(ctx, key, keyProps) : this.composeEmptyNode(ctx, keyStart, start, null, keyProps);
+      ctx.atKey = false;
+      if (mapIncludes(map.items as Pair[], keyNode)) bail(); // DUPLICATE_KEY
+      const valueProps = resolveProps(sep, 'map-value-ind', keyNode.range![2], !key || key.type === 'block-scalar');
+      offset = valueProps.end;
+      if (!valueProps.found) bail(); // MISSING_CHAR: implicit map keys need to be followed by map values
+      if (value?.type === 'block-map' && !valueProps.hasNewline) bail(); // BLOCK_AS_IMPLICIT_KEY
+      if (keyProps.start < valueProps.found.offset - 1024) bail(); // KEY_OVER_1024_CHARS
+      const valueNode = value ? this.composeNode(ctx, value, valueProps) : this.composeEmptyNode(ctx, offset, sep, null, valueProps);
+      offset = valueNode.range![2];
+      map.items.push(new Pair(keyNode, valueNode));
+    }
+    if (commentEnd && commentEnd < offset) bail(); // IMPOSSIBLE
+    map.range = [bm.offset, offset, commentEnd ?? offset];
+    return map;
+  }
+
+  private resolveBlockSeq(ctx: Ctx, bs: BlockSeq): YAMLSeq {
+    const seq = new YAMLSeq(ctx.schema);
+    if (ctx.atRoot) ctx.atRoot = false;
+    if (ctx.atKey) ctx.atKey = false;
+    let offset = bs.offset;
+    let commentEnd: number | null = null;
+    for (const { start, value } of bs.items) {
+      const props = resolveProps(start, 'seq-item-ind', offset, true);
+      if (!props.found) {
+        if (value) bail(); // BAD_INDENT / MISSING_CHAR
+        commentEnd = props.end;
+        if (props.comment) seq.comment = props.comment;
+        continue;
+      }
+      const node = value ? this.composeNode(ctx, value, props) : this.composeEmptyNode(ctx, props.end, start, null, props);
+      offset = node.range![2];
+      seq.items.push(node);
+    }
+    seq.range = [bs.offset, offset, commentEnd ?? offset];
+    return seq;
+  }
+
+  private resolveFlowCollection(ctx: Ctx, fc: FlowCollection): YAMLMap | YAMLSeq {
+    const isMap = fc.start.source === '{';
+    const coll = isMap ? new YAMLMap(ctx.schema) : new YAMLSeq(ctx.schema);
+    coll.flow = true;
+    if (ctx.atRoot) ctx.atRoot = false;
+    if (ctx.atKey) ctx.atKey = false;
+    if (fc.items.length) bail();
+    const [ce, ...ee] = fc.end;
+    if (ce?.source !== (isMap ? '}' : ']')) bail();
+    const cePos = ce.offset + ce.source.length;
+    if (ee.length > 0) {
+      const end = resolveEnd(ee, cePos, ctx.options.strict);
+      if (end.comment) coll.comment = end.comment;
+      coll.range = [fc.offset, cePos, end.offset];
+    } else {
+      coll.range = [fc.offset, cePos, cePos];
+    }
+    return coll;
+  }
+}
+
+function mapIncludes(items: Pair[], search: Node): boolean {
+  const v = isScalar(search) ? search.value : undefined;
+  for (const pair of items) {
+    const k = pair.key;
+    if (k === search || (isScalar(search) && isScalar(k) && k.value === v)) return true;
+  }
+  return false;
+}
+
+function resolveFlowScalar(token: FlowScalar): { value: string; type: Scalar.Type; comment: string; range: [number, number, number] } {
+  const { offset, type, source, end } = token;
+  let value: string;
+  let style: Scalar.Type;
+  switch (type) {
+    case 'scalar':
+      style = 'PLAIN';
+      switch (source[0]) {
+        case ',':
+        case '%':
+        case '|':
+        case '>':
+        case '@':
+        case '`':
+          bail(); // BAD_SCALAR_START
+      }
+      if (source.includes('\n')) bail();
+      value = source;
+      break;
+    case 'single-quoted-scalar':
+      style = 'QUOTE_SINGLE';
+      if (source[source.length - 1] !== "'" || source.length === 1 || source.includes('\n')) bail();
+      value = source.slice(1, -1).replace(/''/g, "'");
+      break;
+    case 'double-quoted-scalar':
+      style = 'QUOTE_DOUBLE';
+      value = doubleQuotedValue(source);
+      break;
+  }
+  const valueEnd = offset + source.length;
+  const re = resolveEnd(end, valueEnd, true);
+  return { value, type: style, comment: re.comment, range: [offset, valueEnd, re.offset] };
+}
+
+const ESCAPE_CODES: Record<string, string> = {
+  '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', N: '\u0085', _: '\u00a0',
+  L: '\u2028', P: '\u2029', ' ': ' ', '"': '"', '/': '/', '\\': '\\', '\t': '\t',
+};
+
+/** A one-line double-quoted scalar's value. */
+function doubleQuotedValue(source: string): string {
+  if (source[source.length - 1] !== '"' || source.length === 1 || source.includes('\n')) bail();
+  if (!source.includes('\\')) return source.slice(1, -1);
+  let res = '';
+  for (let i = 1; i < source.length - 1; ++i) {
+    const ch = source[i];
+    if (ch === '\\') {
+      const next = source[++i];
+      const cc = Object.hasOwn(ESCAPE_CODES, next) ? ESCAPE_CODES[next] : undefined;
+      if (cc) res += cc;
+      else if (next === 'x' || next === 'u' || next === 'U') {
+        const length = next === 'x' ? 2 : next === 'u' ? 4 : 8;
+        const hex = source.substr(i + 1, length);
+        if (hex.length !== length || !/^[0-9a-fA-F]+$/.test(hex)) bail();
+        const code = parseInt(hex, 16);
+        if (code > 0x10ffff) bail();
+        res += String.fromCodePoint(code);
+        i += length;
+      } else bail(); // BAD_DQ_ESCAPE
+    } else res += ch;
+  }
+  return res;
+}
+
+function resolveBlockScalar(ctx: Ctx, scalar: BlockScalar): { value: string; type: Scalar.Type; comment: string; range: [number, number, number] } {
+  const start = scalar.offset;
+  const header = parseBlockScalarHeader(scalar);
+  const type: Scalar.Type = header.mode === '>' ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL';
+  const lines = scalar.source ? splitLines(scalar.source) : [];
+  let chompStart = lines.length;
+  for (let i = lines.length - 1; i >= 0; --i) {
+    if (lines[i][1] === '') chompStart = i;
+    else break;
+  }
+  if (chompStart === 0) {
+    const value = header.chomp === '+' && lines.length > 0 ? '\n'.repeat(Math.max(1, lines.length - 1)) : '';
+    let end = start + header.length;
+    if (scalar.source) end += scalar.source.length;
+    return { value, type, comment: header.comment, range: [start, end, end] };
+  }
+  let trimIndent = scalar.indent;
+  let contentStart = 0;
+  for (let i = 0; i < chompStart; ++i) {
+    const [indent, content] = lines[i];
+    if (content === '') {
+      if (indent.length > trimIndent) trimIndent = indent.length;
+    } else {
+      if (indent.length < trimIndent) bail(); // more-indented leading empty lines need an indentation indicator
+      trimIndent = indent.length;
+      contentStart = i;
+      if (trimIndent === 0 && !ctx.atRoot) bail(); // Block scalar values in collections must be indented
+      break;
+    }
+  }
+  for (let i = lines.length - 1; i >= chompStart; --i) {
+    if (lines[i][0].length > trimIndent) chompStart = i + 1;
+  }
+  let value = '';
+  let sep = '';
+  let prevMoreIndented = false;
+  for (let i = 0; i < contentStart; ++i) value += lines[i][0].slice(trimIndent) + '\n';
+  for (let i = contentStart; i < chompStart; ++i) {
+    const [indent, content] = lines[i];
+    if (content && indent.length < trimIndent) bail(); // less indented than the first line
+    if (type === 'BLOCK_LITERAL') {
+      value += sep + indent.slice(trimIndent) + content;
+      sep = '\n';
+    } else if (indent.length > trimIndent) {
+      if (sep === ' ') sep = '\n';
+      else if (!prevMoreIndented && sep === '\n') sep = '\n\n';
+      value += sep + indent.slice(trimIndent) + content;
+      sep = '\n';
+      prevMoreIndented = true;
+    } else if (content === '') {
+      if (sep === '\n') value += '\n';
+      else sep = '\n';
+    } else {
+      value += sep + content;
+      sep = ' ';
+      prevMoreIndented = false;
+    }
+  }
+  switch (header.chomp) {
+    case '-':
+      break;
+    case '+':
+      for (let i = chompStart; i < lines.length; ++i) value += '\n' + lines[i][0].slice(trimIndent);
+      if (value[value.length - 1] !== '\n') value += '\n';
+      break;
+    default:
+      value += '\n';
+  }
+  const end = start + header.length + scalar.source.length;
+  return { value, type, comment: header.comment, range: [start, end, end] };
+}
+
+function parseBlockScalarHeader({ props }: BlockScalar): { mode: string; chomp: string; comment: string; length: number } {
+  const { source } = props[0];
+  const mode = source[0];
+  let chomp = '';
+  for (let i = 1; i < source.length; ++i) {
+    const ch = source[i];
+    if (!chomp && (ch === '-' || ch === '+')) chomp = ch;
+    else bail(); // Block scalar header includes extra characters (indentation indicators are left to yaml too)
+  }
+  let hasSpace = false;
+  let comment = '';
+  let length = source.length;
+  for (let i = 1; i < props.length; ++i) {
+    const token = props[i];
+    switch (token.type) {
+      case 'space':
+        hasSpace = true;
+        length += token.source.length;
+        break;
+      case 'newline':
+        length += token.source.length;
+        break;
+      case 'comment':
+        if (!hasSpace) bail();
+        length += token.source.length;
+        comment = token.source.substring(1);
+        break;
+      default:
+        bail();
+    }
+  }
+  return { mode, chomp, comment, length };
+}
+
+function splitLines(source: string): [string, string][] {
+  const split = source.split(/\n( *)/);
+  const first = split[0];
+  const m = /^( *)/.exec(first);
+  const line0: [string, string] = m?.[1] ? [m[1], first.slice(m[1].length)] : ['', first];
+  const lines: [string, string][] = [line0];
+  for (let i = 1; i < split.length; i += 2) lines.push([split[i], split[i + 1]]);
+  return lines;
+}
+
+function parsePrelude(prelude: string[]): { comment: string; afterEmptyLine: boolean } {
+  let comment = '';
+  let atComment = false;
+  let afterEmptyLine = false;
+  for (const source of prelude) {
+    if (source[0] === '#') {
+      comment += (comment === '' ? '' : afterEmptyLine ? '\n\n' : '\n') + (source.substring(1) || ' ');
+      atComment = true;
+      afterEmptyLine = false;
+    } else {
+      if (!atComment) afterEmptyLine = true;
+      atComment = false;
+    }
+  }
+  return { comment, afterEmptyLine };
+}
+
+/**
+ * The Documents of `text`, equal to what `new Composer(COMPOSE_OPTIONS).compose(new Parser().parse(text), true, text.length)`
+ * yields, or undefined when the text is outside the subset or yaml would report any error or warning.
+ */
+export function fastParse(text: string): Document.Parsed[] | undefined {
+  if (text.includes('\t') || text.includes('\r')) return undefined;
+  try {
+    const composer = new DocumentComposer();
+    const parser = new CstParser((t) => composer.next(t));
+    new Lexer(text, parser).lex();
+    parser.end();
+    return composer.end(text.length);
+  } catch (e) {
+    if (e === BAIL) return undefined;
+    throw e;
+  }
+}
+
+/** yaml's Composer over top-level CST tokens, one at a time. */
+class DocumentComposer {
+  private readonly directives = new Composer(COMPOSE_OPTIONS).streamInfo().directives;
+  private readonly docs: Document.Parsed[] = [];
+  private prelude: string[] = [];
+  private composer: FastComposer | undefined;
+
+  next(token: TopToken): void {
+    switch (token.type) {
+      case 'document': {
+        const doc = this.newDocument();
+        this.composer ??= new FastComposer(doc.schema);
+        const ctx: Ctx = { atKey: false, atRoot: true, options: doc.options, schema: doc.schema, depth: 0 };
+        const { offset, start, value, end } = token;
+        const props = resolveProps(start, 'doc-start', offset, true);
+        if (props.found) {
+          doc.directives.docStart = true;
+          if (value && (value.type === 'block-map' || value.type === 'block-seq') && !props.hasNewline) bail();
+        }
+        const contents = value ? this.composer.composeNode(ctx, value, props) : this.composer.composeEmptyNode(ctx, props.end, start, null, props);
+        doc.contents = contents as Document.Parsed['contents'];
+        const contentEnd = contents.range![2];
+        const re = resolveEnd(end, contentEnd, false);
+        if (re.comment) doc.comment = re.comment;
+        doc.range = [offset, contentEnd, re.offset];
+        this.decorate(doc);
+        this.docs.push(doc);
+        return;
+      }
+      case 'space':
+        return;
+      case 'comment':
+      case 'newline':
+        this.prelude.push(token.source);
+        return;
+      default:
+        bail();
+    }
+  }
+
+  end(endOffset: number): Document.Parsed[] {
+    if (!this.docs.length) {
+      const doc = this.newDocument();
+      doc.range = [0, endOffset, endOffset];
+      this.decorate(doc);
+      this.docs.push(doc);
+    }
+    return this.docs;
+  }
+
+  private newDocument(): Document.Parsed {
+    return new Document(undefined, Object.assign({ _directives: this.directives }, COMPOSE_OPTIONS)) as Document.Parsed;
+  }
+
+  private decorate(doc: Document.Parsed): void {
+    const { comment, afterEmptyLine } = parsePrelude(this.prelude);
+    if (comment) {
+      const dc = doc.contents;
+      if (afterEmptyLine || doc.directives.docStart || !dc) {
+        doc.commentBefore = comment;
+      } else if ((dc instanceof YAMLMap || dc instanceof YAMLSeq) && !dc.flow && dc.items.length > 0) {
+        let it = dc.items[0] as Node | Pair;
+        if (it instanceof Pair) it = it.key as Node;
+        const cb = (it as Node).commentBefore;
+        (it as Node).commentBefore = cb ? `${comment}\n${cb}` : comment;
+      } else {
+        const cb = dc.commentBefore;
+        dc.commentBefore = cb ? `${comment}\n${cb}` : comment;
+      }
+    }
+    doc.errors = [];
+    doc.warnings = [];
+    this.prelude = [];
+  }
+}

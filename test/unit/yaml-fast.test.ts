@@ -1,0 +1,173 @@
+// The fast YAML front end (server/src/yaml/fast.ts) against the `yaml` package it ports: wherever it accepts a text, its
+// CST must equal `new Parser().parse(text)` and its Documents must deep-equal what `Composer` builds (classes, values,
+// styles, ranges, comments), and yaml must report no error or warning there. Inputs: every YAML file of the
+// repository's fixtures and demo workspace (and ../shared when present), mutations of them, and generated documents
+// in and around the subset (comments and blank lines at every indentation, block scalars, empty values, markers).
+// More on demand: FUZZ_CASES=50000 npm run test:unit.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { Composer, Document, Parser } from 'yaml';
+import { COMPOSE_OPTIONS, fastCst, fastParse, maybeNotString } from '../../server/src/yaml/fast';
+import { parseYaml } from '../../server/src/yaml/parse';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CASES = Number(process.env.FUZZ_CASES ?? 3000);
+let state = Number(process.env.FUZZ_SEED ?? 20261124);
+const rand = (n: number) => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) % n);
+const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)];
+
+function yamlFiles(dir: string, out: string[] = []): string[] {
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() && e.name !== 'node_modules' && !e.name.startsWith('.')) yamlFiles(p, out);
+    else if (e.isFile() && /\.(ya?ml|injected)$/.test(e.name) && fs.statSync(p).size < 400_000) out.push(p);
+  }
+  return out;
+}
+
+const corpus = [path.join(ROOT, 'test/fixtures'), path.join(ROOT, 'test/demo-workspace'), path.join(ROOT, '../shared')]
+  .flatMap((d) => yamlFiles(d)).sort().map((f) => ({ file: f, text: fs.readFileSync(f, 'utf8') }));
+
+const plain = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
+
+/** Checks one text; returns whether the fast path took it. */
+function check(text: string, where: string): boolean {
+  const cst = fastCst(text);
+  if (cst) assert.deepEqual(plain(cst), plain([...new Parser().parse(text)]), `${where}: CST differs from yaml's`);
+  const docs = fastParse(text);
+  if (!docs) return false;
+  assert.ok(cst, `${where}: documents without a CST`);
+  const ref = [...new Composer(COMPOSE_OPTIONS).compose(new Parser().parse(text), true, text.length)];
+  for (const d of ref) assert.deepEqual([...d.errors, ...d.warnings].map((e) => e.code), [], `${where}: accepted a text yaml reports problems on`);
+  assert.deepStrictEqual(docs, ref, `${where}: documents differ from yaml's`);
+  return true;
+}
+
+const MUTATIONS = ['- ', ': ', ':', '#', ' # c', '"', "'", '|', '|-', '>+', '{}', '[]', '{', ']', '---\n', '...\n', '&a ', '*a', '!t ',
+  '? ', '\t', '\r', 'x', '0', 'null', ' ', '  ', '\n', '\n\n', '  # c\n', '\\', '"\\u00e9"', "'it''s'"];
+
+function mutate(text: string): string {
+  let t = text;
+  for (let r = 1 + rand(3); r > 0; r--) {
+    const at = rand(t.length + 1);
+    switch (rand(4)) {
+      case 0: t = t.slice(0, at) + pick(MUTATIONS) + t.slice(at); break;
+      case 1: t = t.slice(0, at) + t.slice(at + 1 + rand(4)); break;
+      case 2: { const lines = t.split('\n'); lines.splice(rand(lines.length), 0, pick(lines)); t = lines.join('\n'); break; }
+      default: { const lines = t.split('\n'); const i = rand(lines.length); lines[i] = ' '.repeat(rand(7)) + lines[i].trimStart(); t = lines.join('\n'); }
+    }
+  }
+  return t;
+}
+
+const SCALARS = ['a', 'b c', '1', '-1', '0x1F', '0o17', '1.50', '1e3', '.inf', '-.5', 'true', 'False', 'null', '~', '', '"q"', "'s''q'",
+  '"e\\n\\u00e9\\x41"', 'http://x:80/y', 'a:b', 'x#y', '"# not"', "''", '""', '{}', '[]', '-', 'no', 'yes', '08', '+12', 'v1.2.3',
+  '"a\\\\"', '"\\q"', 'a  b', '@x', '%x', '`x', ',x'];
+const KEYS = ['k', 'name', 'app', 'x', '"q k"', "'s'", 'port', 'a b', '1', 'true', 'null'];
+const TRIVIA = ['\n', '  \n', '# full\n', '  # indented\n', '      # deeper\n', '\n# after a blank\n', '#\n'];
+const comment = () => (rand(7) === 0 ? pick([' # c', ' #', ' # x # y', '#glued']) : '');
+const trivia = () => (rand(9) === 0 ? pick(TRIVIA) : '');
+
+/** A random block collection at `indent` (keys may repeat, scalars may be illegal: both must send the text to yaml). */
+function block(indent: number, depth: number): string {
+  const pad = ' '.repeat(indent);
+  const seq = rand(2) === 0;
+  let out = '';
+  for (let n = 1 + rand(3); n > 0; n--) {
+    out += trivia();
+    const head = seq ? `${pad}-` : `${pad}${pick(KEYS)}:`;
+    const v = rand(10);
+    if (v < 5 || depth > 3) {
+      const s = pick(SCALARS);
+      out += `${head}${s === '' ? '' : ` ${s}`}${comment()}\n`;
+    } else if (v < 6) {
+      const inner = indent + 2 + (rand(5) === 0 ? 2 : 0);
+      const lines = ['line one', '', ' more', 'last', '  deeper'].slice(0, 1 + rand(5))
+        .map((l) => (l ? ' '.repeat(inner) + l : rand(2) ? '' : ' '.repeat(inner + 1)));
+      out += `${head} ${pick(['|', '|-', '|+', '>', '>-', '>+'])}${comment()}\n${lines.join('\n')}\n${rand(3) === 0 ? '\n' : ''}`;
+    } else if (v < 7 && seq) {
+      out += `${head} ${block(indent + 2, depth + 1).trimStart()}`;
+    } else {
+      const inner = seq ? indent + 2 : rand(3) === 0 ? indent : indent + 2;
+      out += `${head}${comment()}\n${block(inner, depth + 1)}`;
+    }
+  }
+  return out;
+}
+
+function generated(): string {
+  let text = '';
+  for (let d = 1 + rand(3); d > 0; d--) {
+    if (text || rand(5) === 0) text += `---${comment()}\n`;
+    text += trivia() + block(0, 0) + trivia();
+  }
+  return rand(5) === 0 ? text.replace(/\n$/, '') : text;
+}
+
+test('the corpus: equal to yaml wherever the fast path takes a file, and it takes most of them', () => {
+  assert.ok(corpus.length > 50, `corpus too small: ${corpus.length} files`);
+  let fast = 0;
+  for (const { file, text } of corpus) if (check(text, path.relative(ROOT, file))) fast++;
+  console.log(`fast path: ${fast}/${corpus.length} files`);
+  assert.ok(fast / corpus.length > 0.6, `fast path took only ${fast}/${corpus.length} files`);
+});
+
+test('mutations of the corpus: equal to yaml wherever the fast path takes them', () => {
+  const small = corpus.filter((c) => c.text.length < 20_000);
+  let fast = 0;
+  for (let i = 0; i < CASES; i++) {
+    const { file, text } = small[rand(small.length)];
+    if (check(mutate(text), `mutation ${i} of ${path.relative(ROOT, file)}`)) fast++;
+  }
+  console.log(`fast path: ${fast}/${CASES} mutations`);
+  assert.ok(fast > CASES / 10, `fast path took only ${fast}/${CASES} mutations`);
+});
+
+test('generated documents around the subset: equal to yaml wherever the fast path takes them', () => {
+  let fast = 0;
+  for (let i = 0; i < CASES * 2; i++) {
+    const text = generated();
+    if (check(text, `generated ${i}: ${JSON.stringify(text)}`)) fast++;
+  }
+  console.log(`fast path: ${fast}/${CASES * 2} generated texts`);
+  assert.ok(fast > CASES / 2, `fast path took only ${fast}/${CASES * 2} generated texts`);
+});
+
+test('typical manifests take the fast path; what it does not cover goes to yaml, errors included', () => {
+  const deployment = [
+    '# A comment before the document', 'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web  # trailing comment',
+    '  labels: {}', 'spec:', '  replicas: 2', '  template:', '    spec:', '      containers:', '      - name: app',
+    '        image: "registry/app:1.0"', '        args: []', '        command:', '          - sh', '          - -c',
+    '          - |', '            echo hi', '', '            exit 0', '---', 'apiVersion: v1', 'kind: Service', "metadata: {}", '',
+  ].join('\n');
+  assert.ok(check(deployment, 'deployment'));
+  for (const text of [
+    'a: &x 1\nb: *x\n', 'a: !!str 1\n', '? a\n: b\n', '%YAML 1.2\n---\na: 1\n', 'a: 1\n...\n', 'a:\tb\n', 'a: 1\r\nb: 2\r\n',
+    '\uFEFFa: 1\n', 'a: b\n  c\n', 'a: "b\n  c"\n', 'a: {b: c}\n', 'a: [1, 2]\n', 'a: |2\n   x\n', 'a: 1\na: 2\n', 'a: b: c\n',
+    '- a\nb: c\n', 'a: "unterminated\n', `${'- '.repeat(150)}x\n`,
+  ]) {
+    assert.equal(fastParse(text), undefined, JSON.stringify(text));
+    // parseYaml still reads it (through yaml), with yaml's problems for the broken ones.
+    const viaParse = parseYaml(text);
+    const ref = [...new Composer(COMPOSE_OPTIONS).compose(new Parser().parse(text), true, text.length)];
+    assert.equal(viaParse.docs.length, ref.length, JSON.stringify(text));
+    assert.equal(viaParse.problems.length > 0, ref.some((d) => d.errors.length > 0 || d.warnings.length > 0), JSON.stringify(text));
+  }
+});
+
+test('plain scalars only the string tag can take are never tested against the other tags', () => {
+  // maybeNotString is a prefilter in front of the core schema's default tags: it must say yes for every value one of
+  // them matches. Checked over every string of up to three characters from the characters that matter, plus samples.
+  const tags = (new Document().schema.tags as unknown as { default?: unknown; test?: RegExp; collection?: string }[])
+    .filter((t) => t.default === true && t.test && !t.collection);
+  assert.ok(tags.length >= 8, 'the core schema changed: review maybeNotString');
+  const alphabet = ['', '0', '1', '9', 'x', 'o', 'e', 'E', '.', '+', '-', '~', 'n', 'N', 'u', 'l', 't', 'T', 'r', 'f', 'F', 'a', 'i', 'I', 'A', ' ', 'Y', 'y'];
+  const values = new Set<string>(['.inf', '-.Inf', '+.INF', '.nan', '.NaN', '0o17', '0x1F', '1e3', '-1.5e-3', 'null', 'Null', 'NULL', 'true', 'FALSE', '~']);
+  for (const a of alphabet) for (const b of alphabet) for (const c of alphabet) values.add(a + b + c);
+  for (const v of values) {
+    if (tags.some((t) => t.test!.test(v))) assert.ok(maybeNotString(v), `maybeNotString(${JSON.stringify(v)}) must be true`);
+  }
+});
