@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FILE_ANALYZERS, analyzeParsed } from './analysis/engine';
 import { collectYamlFiles } from './analysis/files';
+import { customSchemas } from './analysis/schema';
 import { reaches } from './core/findings';
 import { NEVER_CANCELLED, isSeverity, type Finding, type Severity } from './core/types';
 import { VERSION } from './core/version';
@@ -24,6 +25,8 @@ Commands:
     --failure-threshold Info|Warning|Error
                                        Exit 1 when a finding reaches this level (default: Error)
     --analyzers a.B,c.D                Run only these analyzers (${FILE_ANALYZERS.map((a) => a.name).join(', ')} and the mesh analyzers)
+    --crds FILE_OR_DIR                 Validate custom resources against these CustomResourceDefinitions too (repeatable;
+                                       they win over bundled schemas of the same group/version/kind)
 ${MESH_USAGE}
 
 ${INJECT_USAGE}
@@ -79,6 +82,7 @@ function analyze(args: string[], io: CliIO): number {
       format: { type: 'string', default: 'text' },
       'failure-threshold': { type: 'string', default: 'Error' },
       analyzers: { type: 'string' },
+      crds: { type: 'string', multiple: true },
       ...MESH_CLI_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -101,6 +105,11 @@ function analyze(args: string[], io: CliIO): number {
   if (positionals.length === 0) throw new UsageError('analyze needs at least one file or directory');
   const mesh = loadMeshCliSettings(values);
   if (!mesh.ok) throw new UsageError(mesh.error);
+
+  if (values.crds?.length) {
+    const loaded = loadCrds(values.crds, io);
+    if (loaded !== 0) return loaded;
+  }
 
   const fileInputs = positionals.filter((p) => p !== '-');
   const files = collectYamlFiles(fileInputs);
@@ -135,6 +144,31 @@ function analyze(args: string[], io: CliIO): number {
   if (format === 'json') io.stdout(`${JSON.stringify(findings.map(toJson), null, 2)}\n`);
   else io.stdout(formatText(findings, sources.length));
   return findings.some((f) => reaches(f, threshold as Severity)) ? 1 : 0;
+}
+
+/** Registers the CustomResourceDefinitions of `inputs` (files or directories) as schemas; 2 when one cannot be read. */
+function loadCrds(inputs: readonly string[], io: CliIO): number {
+  const files = collectYamlFiles(inputs);
+  if (!files.ok) {
+    io.stderr(`istio-workbench: --crds: ${files.error}\n`);
+    return 2;
+  }
+  for (const file of files.value) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      io.stderr(`istio-workbench: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+    const crds = parseYaml(text).docs
+      .filter((d) => d.resource?.kind === 'CustomResourceDefinition' && !d.doc.errors.length)
+      .map((d) => d.doc.toJS({ maxAliasCount: 100 }) as unknown);
+    if (!crds.length) continue;
+    const r = customSchemas.set(file, 'workspace', file, crds);
+    for (const k of r.skipped) io.stderr(`istio-workbench: ${file}: CRD ${k.crd} not used: ${k.reason}\n`);
+  }
+  return 0;
 }
 
 function toJson(f: FileFinding) {

@@ -94,3 +94,19 @@ test('the bundled dist/cli.js runs as a program with the same exit codes', () =>
   const usage = spawnSync(process.execPath, [CLI], { encoding: 'utf8' });
   assert.equal(usage.status, 2);
 });
+
+test('analyze --crds validates custom resources against the given CustomResourceDefinitions (files or directories)', () => {
+  const dir = tmpdir({ 'widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: huge\n  minReplicas: 5\n  maxReplicas: 2\n' });
+  const crds = path.join(ROOT, 'test/fixtures/crds');
+  // Fresh processes: the CRDs are registered for the process (the bundled CLI, as CI runs it).
+  const spawn = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  const withCrds = spawn(['analyze', '--format', 'json', '--crds', crds, path.join(dir, 'widget.yaml')]);
+  assert.equal(withCrds.status, 1, withCrds.stderr);
+  const codes = (JSON.parse(withCrds.stdout) as { code: string; range: { start: { line: number } } }[]).map((f) => `${f.code}@${f.range.start.line + 1}`).sort();
+  assert.deepEqual(codes, ['SchemaCEL@5', 'SchemaEnum@6']);
+  const without = spawn(['analyze', '--format', 'json', path.join(dir, 'widget.yaml')]);
+  assert.equal(without.status, 0, 'an unknown kind is left alone without its CRD');
+  const missing = spawn(['analyze', '--crds', path.join(dir, 'nope'), path.join(dir, 'widget.yaml')]);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--crds/);
+});
