@@ -18,6 +18,9 @@ const common = {
   minify: production,
   logLevel: 'info',
   define: { __IWB_VERSION__: JSON.stringify(pkg.version) },
+  // yaml's ES module build (its "browser" entry, the same code): bundled from CommonJS, every use of an import goes
+  // through a getter, and the language server calls isMap/isScalar/new Scalar... for every YAML node it reads.
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
 };
 
 const builds = [

@@ -43,7 +43,7 @@ connection.onInitialize((params): InitializeResult => {
   diagnostics = new DiagnosticsHandler(connection, documents, cache, settings, pull);
   diagnostics.registerHandlers();
   const diag = diagnostics;
-  mesh = new MeshHandler(connection, documents, cache, () => diag.refreshAll(), !!caps.workspace?.configuration);
+  mesh = new MeshHandler(connection, documents, cache, (uris) => diag.refreshDocuments(uris), !!caps.workspace?.configuration);
   mesh.registerHandlers();
   diagnostics.extraFindings = (uri, s) => mesh?.findingsFor(uri, s) ?? [];
   crds = new CrdSchemaHandler(connection, documents, cache, customSchemas, () => diag.refreshAll(), !!caps.workspace?.configuration);

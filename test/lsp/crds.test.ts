@@ -60,6 +60,8 @@ test('CRD files and cluster CRDs as schemas: load, validate, complete, hover, li
     const e = d.find((x) => x.code === 'SchemaEnum')!;
     assert.equal(e.message, 'spec.size: Unsupported value: "huge": supported values: "small", "medium", "large"');
     assert.deepEqual(e.range, { start: { line: 6, character: 8 }, end: { line: 6, character: 12 } });
+    // The refresh follows the load shortly (debounced); the first pull may already have been answered with the schemas.
+    for (const deadline = Date.now() + 3000; refreshes === 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
     assert.ok(refreshes > 0, 'a refresh announced the new schemas');
 
     const items = ((await c.conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 6, character: 8 } })) as CompletionList).items.map((i) => i.label);

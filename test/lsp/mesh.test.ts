@@ -124,3 +124,35 @@ test('mesh diagnostics while the index loads equal the CLI findings over the ope
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Without pull diagnostics the server pushes: after a change in one file, the other files are pushed again only when
+// their mesh findings changed (the VirtualService's), not every open document (the unrelated Service's stay as they were).
+test('push mode: a change re-publishes only the files whose mesh findings changed', async () => {
+  const OTHER_URI = 'file:///ws/other.yaml';
+  const OTHER = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: elsewhere\nspec:\n  selector: {app: web}\n  ports:\n  - name: web\n    port: 8080\n';
+  const c = new TestClient();
+  try {
+    await c.initialize({ textDocument: { publishDiagnostics: { versionSupport: true } } });
+    for (const [uri, text] of [[VS_URI, VS], [DR_URI, DR('v1')], [OTHER_URI, OTHER]]) {
+      await c.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    }
+    await c.waitForDiagnostics((p) => p.uri === VS_URI && p.diagnostics.some((d) => d.code === 'IST0101' && d.message.includes('subset')));
+    await c.waitForDiagnostics((p) => p.uri === OTHER_URI && p.diagnostics.some((d) => d.code === 'IST0118'));
+    // Quiet: no more pushes for a while.
+    const quiet = async () => {
+      for (let n = c.published.length; ; n = c.published.length) {
+        await new Promise((r) => setTimeout(r, 700));
+        if (c.published.length === n) return;
+      }
+    };
+    await quiet();
+    c.published.length = 0;
+    await c.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: DR_URI, version: 2 }, contentChanges: [{ text: DR('v2') }] });
+    const vs = await c.waitForDiagnostics((p) => p.uri === VS_URI);
+    assert.equal(vs.diagnostics.filter((d) => d.message.includes('subset')).length, 0);
+    await quiet();
+    assert.deepEqual(c.published.map((p) => p.uri).filter((u) => u === OTHER_URI), [], 'the unrelated file is not pushed again');
+  } finally {
+    await c.shutdown();
+  }
+});

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ParseCache } from '../../server/src/yaml/cache';
 import { parseYaml, resourceLabel, resourceOf } from '../../server/src/yaml/parse';
 
 test('parses every document of a multi-document file with its offsets and identity', () => {
@@ -111,4 +112,17 @@ test('positions stay exact after tokens the parser could not place (found by the
   }
   // A lone CR is a line end for LSP clients.
   assert.deepEqual(parseYaml('a: 1\rb: [\r').rangeOf(8, 9).start, { line: 1, character: 3 });
+});
+
+test('a file parsed from disk is shared with an editor opening the same text, whatever its uri', () => {
+  const cache = new ParseCache();
+  const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n';
+  const disk = cache.parseFile(text);
+  assert.equal(cache.parseFile(text), disk);
+  assert.equal(cache.get('file:///c%3A/ws/a.yaml', 1, text), disk);
+  // An edit is parsed anew, once per version.
+  const edited = cache.get('file:///c%3A/ws/a.yaml', 2, `${text}spec: {}\n`);
+  assert.notEqual(edited, disk);
+  assert.deepEqual(edited.docs[0].resource, disk.docs[0].resource);
+  assert.equal(cache.get('file:///c%3A/ws/a.yaml', 2, `${text}spec: {}\n`), edited);
 });

@@ -2,7 +2,8 @@
 // CST must equal `new Parser().parse(text)` and its Documents must deep-equal what `Composer` builds (classes, values,
 // styles, ranges, comments), and yaml must report no error or warning there. Inputs: every YAML file of the
 // repository's fixtures and demo workspace (and ../shared when present), mutations of them, and generated documents
-// in and around the subset (comments and blank lines at every indentation, block scalars, empty values, markers).
+// in and around the subset (comments and blank lines at every indentation, block and multi-line scalars, flow
+// collections, empty values, markers).
 // More on demand: FUZZ_CASES=50000 npm run test:unit.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -65,7 +66,9 @@ function mutate(text: string): string {
 
 const SCALARS = ['a', 'b c', '1', '-1', '0x1F', '0o17', '1.50', '1e3', '.inf', '-.5', 'true', 'False', 'null', '~', '', '"q"', "'s''q'",
   '"e\\n\\u00e9\\x41"', 'http://x:80/y', 'a:b', 'x#y', '"# not"', "''", '""', '{}', '[]', '-', 'no', 'yes', '08', '+12', 'v1.2.3',
-  '"a\\\\"', '"\\q"', 'a  b', '@x', '%x', '`x', ',x'];
+  '"a\\\\"', '"\\q"', 'a  b', '@x', '%x', '`x', ',x', '["*"]', '[a, b]', '[ a , "b" , 1 ]', '[a,]', '[a, ]', '{a: b, c: 1}', '{ a: b }',
+  '{"k":v}', '{a}', '{a: }', '[a: b]', '[a: b, c]', "['x', 'y']", '[a, [b]]', '[a, b', '{a: 1, a: 2}', '[,]', '[a b, c]', '[a, b] # c',
+  '[a #c]', '{a: [b]}', '[-1, +2, .5]', '[a]x'];
 const KEYS = ['k', 'name', 'app', 'x', '"q k"', "'s'", 'port', 'a b', '1', 'true', 'null'];
 const TRIVIA = ['\n', '  \n', '# full\n', '  # indented\n', '      # deeper\n', '\n# after a blank\n', '#\n'];
 const comment = () => (rand(7) === 0 ? pick([' # c', ' #', ' # x # y', '#glued']) : '');
@@ -83,6 +86,10 @@ function block(indent: number, depth: number): string {
     if (v < 5 || depth > 3) {
       const s = pick(SCALARS);
       out += `${head}${s === '' ? '' : ` ${s}`}${comment()}\n`;
+    } else if (rand(6) === 0) {
+      // A plain scalar folded over several lines (blank lines, trailing spaces, deeper lines; rarely a line that breaks it).
+      const more = [' continued  ', '', '  deeper', 'x', rand(4) ? 'y z' : 'and: more'].slice(0, 1 + rand(5));
+      out += `${head} first part${rand(3) ? '' : '  '}\n${more.map((l) => (l ? ' '.repeat(indent + 1 + rand(3)) + l : '')).join('\n')}\n`;
     } else if (v < 6) {
       const inner = indent + 2 + (rand(5) === 0 ? 2 : 0);
       const lines = ['line one', '', ' more', 'last', '  deeper'].slice(0, 1 + rand(5))
@@ -144,9 +151,11 @@ test('typical manifests take the fast path; what it does not cover goes to yaml,
     '          - |', '            echo hi', '', '            exit 0', '---', 'apiVersion: v1', 'kind: Service', "metadata: {}", '',
   ].join('\n');
   assert.ok(check(deployment, 'deployment'));
+  assert.ok(check('description: a long line\n  folded onto the next\n\n  and a paragraph\nnext: 1\n', 'multi-line plain scalar'));
+  assert.ok(check('hosts: ["*"]\ncommand: [/bin/sh, -c]\nselector: {app: web, "tier": front}\nports: [80, 443,]\n', 'flow collections'));
   for (const text of [
     'a: &x 1\nb: *x\n', 'a: !!str 1\n', '? a\n: b\n', '%YAML 1.2\n---\na: 1\n', 'a: 1\n...\n', 'a:\tb\n', 'a: 1\r\nb: 2\r\n',
-    '\uFEFFa: 1\n', 'a: b\n  c\n', 'a: "b\n  c"\n', 'a: {b: c}\n', 'a: [1, 2]\n', 'a: |2\n   x\n', 'a: 1\na: 2\n', 'a: b: c\n',
+    '\uFEFFa: 1\n', 'a: "b\n  c"\n', 'a: {b: [c]}\n', 'a: [1,\n  2]\n', 'a: |2\n   x\n', 'a: 1\na: 2\n', 'a: b: c\n',
     '- a\nb: c\n', 'a: "unterminated\n', `${'- '.repeat(150)}x\n`,
   ]) {
     assert.equal(fastParse(text), undefined, JSON.stringify(text));

@@ -55,6 +55,18 @@ export class DiagnosticsHandler {
     }
   }
 
+  /**
+   * Other files' findings changed the diagnostics of these documents: pushed again, or (pull) the client asked to pull
+   * again (the protocol's refresh is for every document).
+   */
+  refreshDocuments(uris: readonly string[]): void {
+    if (this.pull) {
+      void this.connection.languages.diagnostics.refresh();
+    } else {
+      for (const uri of uris) if (this.documents.get(uri)) this.schedulePush(uri);
+    }
+  }
+
   /** Diagnostics for an open document; undefined when cancelled. */
   async diagnose(uri: string, token: CancellationToken): Promise<Diagnostic[] | undefined> {
     const doc = this.documents.get(uri);

@@ -1,5 +1,5 @@
 // Mesh analysis in the editor: indexes the workspace folders' YAML (open documents from the editor, the rest from disk),
-// re-runs the mesh analyzers in the background after a change, serves their last findings with each document's
+// re-runs the mesh analysis in the background after a change (incrementally: only what the change can affect), serves their last findings with each document's
 // diagnostics (never waiting for a run), asks the client to re-pull when a run changed some file's findings, answers
 // go to definition and find references across resources, and follows workspace folders added or removed.
 //
@@ -24,7 +24,8 @@ import { enabledGlobs, GlobSet } from '../mesh/glob';
 import { MeshIndex } from '../mesh/index';
 import { meshConfigWith, parseMeshConfig } from '../mesh/meshconfig';
 import type { Obj } from '../mesh/model';
-import { ASSUMED_URI, runMeshAnalysis, setAssumedResources } from '../mesh/run';
+import type { MeshAnalysisEngine } from '../mesh/incremental';
+import { ASSUMED_URI, meshAnalysisEngine, setAssumedResources } from '../mesh/run';
 import { SETTINGS_SECTION } from '../protocol';
 import type { ParseCache } from '../yaml/cache';
 
@@ -72,12 +73,21 @@ export function toMeshSettings(section: unknown, filesExclude: unknown): MeshSet
 /** One spelling per file: Node's file URL of the path; other schemes as given. */
 export function canonicalUri(uri: string): string {
   if (!uri.startsWith('file:')) return uri;
-  try {
-    return pathToFileURL(fileURLToPath(uri)).href;
-  } catch {
-    return uri;
+  let key = canonicalUris.get(uri);
+  if (key === undefined) {
+    try {
+      key = pathToFileURL(fileURLToPath(uri)).href;
+    } catch {
+      key = uri;
+    }
+    if (canonicalUris.size >= 20_000) canonicalUris.clear();
+    canonicalUris.set(uri, key);
   }
+  return key;
 }
+
+/** canonicalUri's answers (asked for each document on every diagnostics request). */
+const canonicalUris = new Map<string, string>();
 
 interface Folder {
   path: string;
@@ -95,6 +105,8 @@ export class MeshHandler {
   private loading = true;
   /** Bumped by every (re)load; a load that sees a newer epoch stops. */
   private epoch = 0;
+  /** The incremental analysis of the index (a new one with each new index or mesh config). */
+  private engine: MeshAnalysisEngine | undefined;
   /** Findings of the last completed analysis by canonical uri, and the index (and its generation) it saw. */
   private results: { index: MeshIndex; generation: number; byUri: Map<string, MeshFinding[]> } | undefined;
   private analysisTimer: NodeJS.Timeout | undefined;
@@ -108,8 +120,8 @@ export class MeshHandler {
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
     private readonly cache: ParseCache,
-    /** Asks the client to re-validate the open documents (pull refresh or push). */
-    private readonly refresh: () => void,
+    /** Asks the client to re-validate the open documents whose mesh findings changed (pull refresh or push). */
+    private readonly refresh: (uris: readonly string[]) => void,
     private readonly clientHasConfiguration = false,
   ) {}
 
@@ -347,7 +359,8 @@ export class MeshHandler {
       return;
     }
     const generation = this.index.generation;
-    const res = runMeshAnalysis(this.index, { mesh: this.meshConfig });
+    if (this.engine?.index !== this.index) this.engine = meshAnalysisEngine(this.index, { mesh: this.meshConfig });
+    const res = this.engine.run();
     const byUri = new Map<string, MeshFinding[]>();
     for (const e of res?.errors ?? []) this.connection.console.error(`mesh analyzer failed: ${e}`);
     for (const f of res?.findings ?? []) {
@@ -359,7 +372,8 @@ export class MeshHandler {
     // Diagnostics served so far carried the previous findings (none before the first analysis).
     const before = this.results?.byUri ?? new Map<string, MeshFinding[]>();
     this.results = { index: this.index, generation, byUri };
-    if (differs(before, byUri)) this.refresh();
+    const changed = changedUris(before, byUri);
+    if (changed.length) this.refresh(changed.map((u) => this.clientUri(u)));
     if (!this.analysisTimer) for (const w of this.idleWaiters.splice(0)) w();
   }
 
@@ -392,6 +406,7 @@ export class MeshHandler {
       else if (parsed) overlay = parsed.value;
     }
     this.meshConfig = meshConfigWith(overlay);
+    this.engine = undefined;
   }
 
   private setBaseline(settings: MeshSettings[]): void {
@@ -421,12 +436,14 @@ function toPath(uri: string): string | undefined {
   }
 }
 
-function differs(a: Map<string, MeshFinding[]>, b: Map<string, MeshFinding[]>): boolean {
-  if (a.size !== b.size) return true;
-  for (const [uri, fa] of a) {
-    const fb = b.get(uri);
-    if (!fb || fa.length !== fb.length) return true;
-    if (JSON.stringify(fa.map((f) => f.finding)) !== JSON.stringify(fb.map((f) => f.finding))) return true;
+/** Files whose findings differ between two analyses. */
+function changedUris(a: Map<string, MeshFinding[]>, b: Map<string, MeshFinding[]>): string[] {
+  const out: string[] = [];
+  for (const uri of new Set([...a.keys(), ...b.keys()])) {
+    const fa = a.get(uri) ?? [];
+    const fb = b.get(uri) ?? [];
+    // The incremental analysis repeats unchanged findings as the same objects: only the others are compared as text.
+    if (fa.length !== fb.length || fa.some((f, i) => f.finding !== fb[i].finding && JSON.stringify(f.finding) !== JSON.stringify(fb[i].finding))) out.push(uri);
   }
-  return false;
+  return out;
 }

@@ -6,7 +6,7 @@ import type { Cancellation, Finding, Fix, Range, RelatedLocation, Severity } fro
 import { readKey, type KeyedIndex, type Read } from './deps';
 import type { MeshIndex } from './index';
 import { formatMessage, levelOf } from './messages';
-import { friendlyOf, refOf, type MeshResource, type Obj } from './model';
+import { friendlyOf, labels, refOf, selectorMatches, type MeshResource, type Obj } from './model';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -23,7 +23,8 @@ export interface MeshFinding {
  * A mesh analyzer. Its analysis reads only through the context. Where it looks at resources one at a time, it iterates
  * them with `ctx.subjects(kind)`: what it reads and reports inside that loop's body belongs to that subject alone, and a
  * later run skips (and repeats the findings of) each subject whose reads no change touched. What it reads outside such
- * a loop is read for all: a change touching it re-runs everything.
+ * a loop is read for all: a change touching it re-runs everything. Nothing found for one subject may carry over to the
+ * next (an analysis that accumulates over resources reads them all outside such a loop).
  */
 export interface MeshAnalyzer {
   /** Istio's analyzer name (Metadata().Name), e.g. "virtualservice.GatewayAnalyzer". */
@@ -75,10 +76,13 @@ export class AnalysisContext {
   /** A subject's part of the previous run, findings made current, when nothing it read changed; set by the engine. */
   private unchanged: ((r: MeshResource) => Part | undefined) | undefined;
   private readonly memos = new Map<string, { value: unknown; reads: Part }>();
+  /** Per kind, its resources by "label=value". */
+  private readonly labelIndex = new Map<string, Map<string, MeshResource[]>>();
   private readonly keyed = new Map<KeyedIndex<unknown>, Map<string, { r: MeshResource; value: unknown }[]>>();
 
   constructor(
-    readonly index: MeshIndex,
+    /** Read only through the methods below, which record what is read. */
+    private readonly index: MeshIndex,
     /** Mesh config (defaults merged with the mesh config file). */
     readonly mesh: Obj,
     readonly meshNetworks: Obj,
@@ -171,6 +175,30 @@ export class AnalysisContext {
   find(gk: string, pred: (r: MeshResource) => boolean, namespace?: string): MeshResource | undefined {
     this.read(namespace === undefined ? readKey.kind(gk) : readKey.namespace(gk, namespace), pred);
     return (namespace === undefined ? this.index.ofKind(gk) : this.index.inNamespace(gk, namespace)).find(pred);
+  }
+
+  /**
+   * The resources of a kind (in one namespace when given) whose labels `selector` matches (all of them for an empty
+   * selector), in file order.
+   */
+  selected(gk: string, selector: Readonly<Record<string, string>>, namespace?: string): readonly MeshResource[] {
+    this.read(namespace === undefined ? readKey.kind(gk) : readKey.namespace(gk, namespace), (r) => selectorMatches(selector, labels(r)));
+    const first = Object.keys(selector)[0];
+    if (first === undefined) return namespace === undefined ? this.index.ofKind(gk) : this.index.inNamespace(gk, namespace);
+    let byLabel = this.labelIndex.get(gk);
+    if (!byLabel) {
+      byLabel = new Map();
+      for (const r of this.index.ofKind(gk)) {
+        for (const [k, v] of Object.entries(labels(r))) {
+          const key = `${k}=${v}`;
+          const list = byLabel.get(key);
+          if (list) list.push(r);
+          else byLabel.set(key, [r]);
+        }
+      }
+      this.labelIndex.set(gk, byLabel);
+    }
+    return (byLabel.get(`${first}=${selector[first]}`) ?? []).filter((r) => (namespace === undefined || r.namespace === namespace) && selectorMatches(selector, labels(r)));
   }
 
   get(gk: string, namespace: string, name: string): MeshResource | undefined {

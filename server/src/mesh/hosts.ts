@@ -1,8 +1,9 @@
 // Host names as Istio's analyzers treat them (pkg/config/host and analyzers/util/hosts.go). Pure.
 import type { AnalysisContext } from './context';
+import { keyedIndex } from './deps';
 import { GK } from './gvk';
 import { sameResource } from './index';
-import { annotations, arr, obj, spec, str, strMap, type MeshResource } from './model';
+import { annotations, arr, obj, spec, str, strMap, type MeshResource, type Obj } from './model';
 
 export const EXPORT_ALL = '*';
 export const EXPORT_LOCAL = '.';
@@ -68,77 +69,90 @@ export interface HostTarget {
   workloadSelector?: Record<string, string>;
 }
 
-/**
- * util.InitServiceEntryHostMap: "scope/fqdn" -> the ServiceEntry (or Service as one) defining the host; as in Istio a later
- * resource replaces an earlier one, but every definition of that resource (alternatives in several files) is kept.
- */
-export function serviceEntryHostMap(ctx: AnalysisContext): Map<string, HostTarget[]> {
-  const map = new Map<string, HostTarget[]>();
-  const out = {
-    set(key: string, t: HostTarget) {
-      const list = map.get(key);
-      if (list && sameResource(list[0].resource, t.resource)) list.push(t);
-      else map.set(key, [t]);
-    },
-  };
-  const domain = clusterDomain(ctx);
-  const scoped = (scope: string, ns: string, h: string) => `${scope}/${convertHostToFQDN(ns, h, domain)}`;
-  for (const r of ctx.forEach(GK.ServiceEntry)) {
-    const s = spec(r);
-    const target: HostTarget = {
-      resource: r,
-      workloadSelector: strMap(obj(s.workloadSelector).labels),
-      ports: arr(s.ports).map((p) => ({ number: Number(obj(p).number) || 0, name: str(obj(p).name), protocol: str(obj(p).protocol) })),
-    };
-    const exportTo = arr(s.exportTo).map(str);
-    for (const h of arr(s.hosts).map(str)) {
+/** "scope/fqdn" keys of the hosts a ServiceEntry (or a Service, as one) defines, as util.InitServiceEntryHostMap files them. */
+function hostKeys(r: MeshResource, mesh: Obj): string[] {
+  const domain = str(mesh.clusterDomain) || 'cluster.local';
+  const scoped = (scope: string, h: string) => `${scope}/${convertHostToFQDN(r.namespace, h, domain)}`;
+  const out: string[] = [];
+  if (r.gk === GK.ServiceEntry) {
+    const exportTo = arr(spec(r).exportTo).map(str);
+    for (const h of arr(spec(r).hosts).map(str)) {
       if (exportTo.length === 0) {
-        out.set(scoped(EXPORT_ALL, r.namespace, h), target);
+        out.push(scoped(EXPORT_ALL, h));
         continue;
       }
       for (const e of exportTo) {
         if (e === EXPORT_ALL) {
-          out.set(scoped(EXPORT_ALL, r.namespace, h), target);
+          out.push(scoped(EXPORT_ALL, h));
           break;
         }
-        out.set(scoped(e === EXPORT_LOCAL ? r.namespace : e, r.namespace, h), target);
+        out.push(scoped(e === EXPORT_LOCAL ? r.namespace : e, h));
       }
     }
+    return out;
   }
-  for (const r of ctx.forEach(GK.Service)) {
-    const target: HostTarget = {
+  const anno = annotations(r)['networking.istio.io/exportTo'] ?? '';
+  const scopes = anno === '' ? [EXPORT_ALL] : anno.split(',').map((ns) => (ns === EXPORT_LOCAL ? r.namespace : ns));
+  for (const scope of scopes) out.push(scoped(scope, r.name));
+  return out;
+}
+
+function hostTarget(r: MeshResource): HostTarget {
+  const s = spec(r);
+  if (r.gk === GK.ServiceEntry) {
+    return {
       resource: r,
-      ports: arr(spec(r).ports).map((p) => ({ number: Number(obj(p).port) || 0, name: str(obj(p).name), protocol: str(obj(p).protocol) })),
+      workloadSelector: strMap(obj(s.workloadSelector).labels),
+      ports: arr(s.ports).map((p) => ({ number: Number(obj(p).number) || 0, name: str(obj(p).name), protocol: str(obj(p).protocol) })),
     };
-    const anno = annotations(r)['networking.istio.io/exportTo'] ?? '';
-    const scopes = anno === '' ? [EXPORT_ALL] : anno.split(',').map((ns) => (ns === EXPORT_LOCAL ? r.namespace : ns));
-    for (const scope of scopes) out.set(scoped(scope, r.namespace, r.name), target);
   }
-  return map;
+  return { resource: r, ports: arr(s.ports).map((p) => ({ number: Number(obj(p).port) || 0, name: str(obj(p).name), protocol: str(obj(p).protocol) })) };
+}
+
+/** ServiceEntries, then Services, under each "scope/fqdn" they define (util.InitServiceEntryHostMap). */
+const HOST_TARGETS = keyedIndex<null>('hosts', [GK.ServiceEntry, GK.Service], (r, mesh) => hostKeys(r, mesh).map((k) => [k, null] as const));
+/** The wildcard "scope/*.fqdn" keys of HOST_TARGETS, all under one key, in the order they first appear there. */
+const WILDCARD_HOSTS = keyedIndex<string>('wildcard-hosts', [GK.ServiceEntry, GK.Service], (r, mesh) =>
+  hostKeys(r, mesh).filter((k) => k.slice(k.indexOf('/') + 1).startsWith('*')).map((k) => ['*', k] as const));
+
+/**
+ * The host map's entry for "scope/fqdn": as in Istio a later resource replaces an earlier one, but every definition of
+ * that resource (alternatives in several files) is kept.
+ */
+function hostTargets(ctx: AnalysisContext, key: string): HostTarget[] | undefined {
+  let list: HostTarget[] | undefined;
+  for (const { r } of ctx.lookup(HOST_TARGETS, key)) {
+    const t = hostTarget(r);
+    if (list && sameResource(list[0].resource, r)) list.push(t);
+    else list = [t];
+  }
+  return list;
 }
 
 /** util.GetDestinationHost: the ServiceEntry/Service visible from sourceNs that defines host (each of its definitions); [] when none. */
-export function destinationHost(ctx: AnalysisContext, sourceNs: string, exportTo: readonly string[], host: string, map: Map<string, HostTarget[]>): HostTarget[] {
+export function destinationHost(ctx: AnalysisContext, sourceNs: string, exportTo: readonly string[], host: string): HostTarget[] {
   const domain = clusterDomain(ctx);
   const scoped = (scope: string) => `${scope}/${convertHostToFQDN(sourceNs, host, domain)}`;
-  const all = map.get(scoped(EXPORT_ALL));
+  const all = hostTargets(ctx, scoped(EXPORT_ALL));
   if (all) return all;
   if (exportTo.length === 0) {
-    const s = map.get(scoped(sourceNs));
+    const s = hostTargets(ctx, scoped(sourceNs));
     if (s) return s;
   } else {
     for (const e0 of exportTo) {
-      const s = map.get(scoped(e0 === EXPORT_LOCAL ? sourceNs : e0));
+      const s = hostTargets(ctx, scoped(e0 === EXPORT_LOCAL ? sourceNs : e0));
       if (s) return s;
     }
   }
-  for (const [key, s] of map) {
+  const seen = new Set<string>();
+  for (const { value: key } of ctx.lookup(WILDCARD_HOSTS, '*')) {
+    if (seen.has(key)) continue;
+    seen.add(key);
     const i = key.indexOf('/');
     const scope = key.slice(0, i);
     const seHost = key.slice(i + 1);
-    if (!seHost.startsWith('*')) continue;
     if (scope !== EXPORT_ALL && scope !== sourceNs) continue;
-    if (host.replace(/^\*/, '').endsWith(seHost.slice(1))) return s;
+    if (host.replace(/^\*/, '').endsWith(seHost.slice(1))) return hostTargets(ctx, key) ?? [];
   }
   return [];
 }

@@ -6,6 +6,7 @@
 // its subjects that are new, changed or whose reads a change touches run, and the others' findings are repeated, their
 // positions moved with their documents. A finding that cannot be moved (its document changed) re-runs its subject: an
 // incremental run finds exactly what a full run over the same index finds (test/unit/mesh-incremental.test.ts). Pure.
+// The records of a run (AnalyzerRun, Part) are handed on to the next run, which updates them in place.
 import { NEVER_CANCELLED, type Cancellation, type Range } from '../core/types';
 import { AnalysisContext, mergeRepeats, type AnalyzerRun, type MeshAnalyzer, type MeshFinding, type Part } from './context';
 import { readKey, touchedKeys } from './deps';
@@ -45,19 +46,26 @@ interface Shift {
 interface Change {
   /** Keys touched by the changed resources, with those resources (old and new definitions). */
   touched: Map<string, MeshResource[]>;
-  /** New definition -> old, for resources that only moved (or did not change at all). */
+  /** New definition -> old, for the resources of changed files that only moved. */
   moved: Map<MeshResource, MeshResource>;
   /** New definitions that changed (or are new). */
   changed: Set<MeshResource>;
   /** Kinds of changed resources. */
   kinds: Set<string>;
-  /** Files whose positions changed, with how to move a position there (none: nothing there can be moved). */
+  /** Changed files, with how to move a position there (none: nothing there can be moved). */
   files: Map<string, Shift[]>;
   count: number;
 }
 
+/** Per analyzer run, made when a change is first checked against it: the parts reading each key, the parts with a finding in each file. */
+interface RunIndex {
+  readers: Map<string, Part[]>;
+  inFile: Map<string, Part[]>;
+}
+
 export class MeshAnalysisEngine {
   private runs = new Map<string, AnalyzerRun>();
+  private readonly indexes = new WeakMap<AnalyzerRun, RunIndex>();
   private snapshot: Snapshot | undefined;
   private generation = -1;
   private last: EngineResult | undefined;
@@ -75,11 +83,13 @@ export class MeshAnalysisEngine {
     const generation = this.index.generation;
     const snapshot = snapshotOf(this.index);
     const change = this.snapshot ? diff(this.snapshot, snapshot, this.opts.mesh) : undefined;
-    if (change && change.count) change.touched.set(readKey.shadowed, []);
+    // Any change of a file may change which definitions it replaces.
+    if (change) change.touched.set(readKey.shadowed, []);
     const ctx = new AnalysisContext(this.index, this.opts.mesh, this.opts.meshNetworks, token);
     ctx.only = this.opts.only;
     const errors: string[] = [];
     const runs = new Map<string, AnalyzerRun>();
+    const outputs = new Map<string, readonly MeshFinding[]>();
     const stats = { analyzersRun: 0, subjectsAnalyzed: 0, changed: change?.count ?? 0, full: !change };
     for (const a of this.opts.analyzers) {
       if (token.isCancellationRequested) {
@@ -88,9 +98,10 @@ export class MeshAnalysisEngine {
       }
       if (this.opts.only ? !this.opts.only.has(a.name) : a.optIn) continue;
       const prev = change && this.runs.get(a.name);
-      const kept = prev && !touches(change.touched, prev.global) ? reuse(prev, change) : undefined;
+      const kept = prev && this.reuse(prev, change);
       if (kept?.whole) {
         runs.set(a.name, kept.whole);
+        outputs.set(a.name, kept.whole.output);
         continue;
       }
       stats.analyzersRun++;
@@ -100,15 +111,17 @@ export class MeshAnalysisEngine {
         const run = ctx.end();
         stats.subjectsAnalyzed += run.analyzed;
         runs.set(a.name, run);
+        outputs.set(a.name, run.output);
       } catch (e) {
-        ctx.end();
+        // What it found before failing is reported; nothing of it is kept for the next run, which runs it in full.
+        outputs.set(a.name, ctx.end().output);
         errors.push(`${a.name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
       }
     }
     this.runs = runs;
     this.snapshot = snapshot;
     this.generation = generation;
-    const findings = this.opts.analyzers.flatMap((a) => mergeRepeats(runs.get(a.name)?.output ?? []));
+    const findings = this.opts.analyzers.flatMap((a) => mergeRepeats(outputs.get(a.name) ?? []));
     this.last = { findings, errors, stats };
     return this.last;
   }
@@ -120,6 +133,85 @@ export class MeshAnalysisEngine {
     this.generation = -1;
     this.last = undefined;
   }
+
+  private indexOf(run: AnalyzerRun): RunIndex {
+    let ix = this.indexes.get(run);
+    if (ix) return ix;
+    ix = { readers: new Map(), inFile: new Map() };
+    const add = (m: Map<string, Part[]>, k: string, part: Part) => {
+      const list = m.get(k);
+      if (!list) m.set(k, [part]);
+      else if (list[list.length - 1] !== part) list.push(part);
+    };
+    for (const part of [run.global, ...run.subjects.values()]) {
+      for (const k of part.keys) add(ix.readers, k, part);
+      for (const { key } of part.narrowed) add(ix.readers, key, part);
+      for (const f of part.findings) for (const u of urisOf(f)) add(ix.inFile, u, part);
+    }
+    this.indexes.set(run, ix);
+    return ix;
+  }
+
+  /**
+   * What of an analyzer's previous run still holds (undefined: nothing, when a change touches its whole-workspace
+   * reads): all of it when no subject of it changed or read something changed; else the subjects that can be repeated.
+   * The findings kept are moved with their documents, in place.
+   */
+  private reuse(prev: AnalyzerRun, change: Change): { whole?: AnalyzerRun; subject: (r: MeshResource) => Part | undefined } | undefined {
+    const ix = this.indexOf(prev);
+    const dirty = new Set<Part>();
+    for (const [key, rs] of change.touched) {
+      for (const part of ix.readers.get(key) ?? []) {
+        if (dirty.has(part)) continue;
+        if (part.keys.has(key) || part.narrowed.some((n) => n.key === key && (!n.pred || rs.some(n.pred)))) dirty.add(part);
+      }
+    }
+    if (dirty.has(prev.global)) return undefined;
+    const moved = new Set<Part>();
+    for (const uri of change.files.keys()) {
+      for (const part of ix.inFile.get(uri) ?? []) {
+        if (dirty.has(part) || moved.has(part)) continue;
+        moved.add(part);
+        const findings = moveFindings(change, part.findings);
+        if (findings) part.findings = findings;
+        else dirty.add(part);
+      }
+    }
+    const subject = (r: MeshResource): Part | undefined => {
+      if (change.changed.has(r)) return undefined;
+      const part = prev.subjects.get(change.moved.get(r) ?? r);
+      return part && !dirty.has(part) ? part : undefined;
+    };
+    if (dirty.size || [...prev.subjectKinds].some((k) => change.kinds.has(k))) return { subject };
+    const output = moveFindings(change, prev.output);
+    if (!output) return { subject };
+    // Nothing to run: the same subjects (those that moved under their new definitions).
+    for (const [n, o] of change.moved) {
+      const part = prev.subjects.get(o);
+      if (!part) continue;
+      prev.subjects.delete(o);
+      prev.subjects.set(n, part);
+    }
+    prev.output = output;
+    prev.analyzed = 0;
+    return { whole: prev, subject };
+  }
+}
+
+/** The files a finding names: its own, its related locations', its fixes'. */
+function urisOf(f: MeshFinding): Set<string> {
+  const out = new Set([f.uri]);
+  for (const r of f.finding.related ?? []) out.add(r.uri);
+  for (const x of f.finding.fixes ?? []) for (const e of x.edits) if (e.uri) out.add(e.uri);
+  return out;
+}
+
+/** Whether the finding names a changed file. */
+function inChangedFile(change: Change, f: MeshFinding): boolean {
+  if (change.files.has(f.uri)) return true;
+  for (const r of f.finding.related ?? []) if (change.files.has(r.uri)) return true;
+  for (const x of f.finding.fixes ?? []) for (const e of x.edits) if (e.uri && change.files.has(e.uri)) return true;
+  return false;
 }
 
 function snapshotOf(index: MeshIndex): Snapshot {
@@ -167,10 +259,7 @@ function diff(before: Snapshot, after: Snapshot, mesh: Obj): Change {
     const cur = after.get(uri);
     const oldList = old?.resources ?? [];
     const newList = cur?.resources ?? [];
-    if (old && cur && old.seq === cur.seq && oldList.length === newList.length && oldList.every((r, i) => r === newList[i])) {
-      for (const r of newList) change.moved.set(r, r);
-      continue;
-    }
+    if (old && cur && old.seq === cur.seq && oldList.length === newList.length && oldList.every((r, i) => r === newList[i])) continue;
     // Pairs of old and new definitions with the same content, in order (the file kept its place among the others).
     const pairs: [MeshResource, MeshResource][] = [];
     if (old && cur && old.seq === cur.seq) {
@@ -197,7 +286,7 @@ function diff(before: Snapshot, after: Snapshot, mesh: Obj): Change {
     for (const [o, n] of pairs) {
       paired.add(o);
       paired.add(n);
-      change.moved.set(n, o);
+      if (o !== n) change.moved.set(n, o);
       const a = docLines(o);
       const b = docLines(n);
       shifts.push({ from: a.from, to: a.to, delta: b.from - a.from });
@@ -213,21 +302,11 @@ function diff(before: Snapshot, after: Snapshot, mesh: Obj): Change {
   return change;
 }
 
-/** Whether a change touches something the part read. */
-function touches(touched: Map<string, MeshResource[]>, part: Part): boolean {
-  if (!touched.size) return false;
-  for (const k of part.keys) if (touched.has(k)) return true;
-  for (const { key, pred } of part.narrowed) {
-    const rs = touched.get(key);
-    if (rs && (!pred || rs.some(pred))) return true;
-  }
-  return false;
-}
-
 function moveRange(change: Change, uri: string, range: Range): Range | undefined {
   const shifts = change.files.get(uri);
   if (!shifts) return range;
-  const s = shifts.find((x) => x.from <= range.start.line && range.end.line <= x.to);
+  // A node's range may end at the start of the line after its document (the document's last line break).
+  const s = shifts.find((x) => x.from <= range.start.line && (range.end.line <= x.to || (range.end.line === x.to + 1 && range.end.character === 0)));
   if (!s) return undefined;
   if (!s.delta) return range;
   return { start: { line: range.start.line + s.delta, character: range.start.character }, end: { line: range.end.line + s.delta, character: range.end.character } };
@@ -235,8 +314,7 @@ function moveRange(change: Change, uri: string, range: Range): Range | undefined
 
 /** The finding with its positions moved along with their documents; undefined when one of them cannot be moved. */
 function moveFinding(change: Change, f: MeshFinding): MeshFinding | undefined {
-  const uris = [f.uri, ...(f.finding.related ?? []).map((r) => r.uri), ...(f.finding.fixes ?? []).flatMap((x) => x.edits.map((e) => e.uri ?? f.uri))];
-  if (!uris.some((u) => change.files.has(u))) return f;
+  if (!inChangedFile(change, f)) return f;
   const range = moveRange(change, f.uri, f.finding.range);
   if (!range) return undefined;
   const related = [];
@@ -266,38 +344,4 @@ function moveFindings(change: Change, findings: readonly MeshFinding[]): MeshFin
     out.push(moved);
   }
   return out;
-}
-
-/**
- * What of an analyzer's previous run still holds (its whole-workspace reads untouched): all of it when no subject of it
- * changed or read something changed and every finding can be moved; else the subjects that can be repeated.
- */
-function reuse(prev: AnalyzerRun, change: Change): { whole?: AnalyzerRun; subject: (r: MeshResource) => Part | undefined } {
-  const subject = (r: MeshResource): Part | undefined => {
-    const old = change.moved.get(r);
-    const part = old && prev.subjects.get(old);
-    if (!part || touches(change.touched, part)) return undefined;
-    const findings = moveFindings(change, part.findings);
-    return findings && { ...part, findings };
-  };
-  if ([...prev.subjectKinds].some((k) => change.kinds.has(k))) return { subject };
-  const output = moveFindings(change, prev.output);
-  if (!output) return { subject };
-  const subjects = new Map<MeshResource, Part>();
-  for (const [old, part] of prev.subjects) {
-    if (touches(change.touched, part)) return { subject };
-    subjects.set(old, part);
-  }
-  // Nothing to run: the subjects are the same (moved ones under their new definitions), their findings moved.
-  const byOld = new Map<MeshResource, MeshResource>();
-  for (const [n, o] of change.moved) byOld.set(o, n);
-  const rekeyed = new Map<MeshResource, Part>();
-  for (const [old, part] of subjects) {
-    const n = byOld.get(old);
-    if (!n) return { subject };
-    const findings = moveFindings(change, part.findings);
-    if (!findings) return { subject };
-    rekeyed.set(n, { ...part, findings });
-  }
-  return { whole: { ...prev, subjects: rekeyed, output, analyzed: 0 }, subject };
 }

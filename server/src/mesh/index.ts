@@ -35,6 +35,10 @@ interface FileEntry {
   cluster?: string;
   /** Position of the file in the index's order: kept when the file is replaced, a new one when it is added again. */
   seq: number;
+  /** Its resources not replaced later in the file (the baseline's replacement by the workspace aside), in order. */
+  own: MeshResource[];
+  /** Its resources replaced later in the file, with the one that replaces each. */
+  shadowed: { resource: MeshResource; by: MeshResource }[];
 }
 
 /**
@@ -42,8 +46,13 @@ interface FileEntry {
  * alternatives (files applied one at a time); within one file the later replaces the earlier, as `kubectl apply` does.
  */
 export function identityOf(r: MeshResource): string {
-  return `${r.gk}|${r.namespace}|${r.name}${r.cluster ? `|${r.cluster}` : ''}`;
+  let id = IDENTITY.get(r);
+  if (id === undefined) IDENTITY.set(r, (id = `${r.gk}|${r.namespace}|${r.name}${r.cluster ? `|${r.cluster}` : ''}`));
+  return id;
 }
+
+/** Identities computed so far (analyzers compare them over and over). */
+const IDENTITY = new WeakMap<MeshResource, string>();
 
 /** Whether a and b are definitions of one resource (same identity). */
 export function sameResource(a: MeshResource, b: MeshResource): boolean {
@@ -53,16 +62,40 @@ export function sameResource(a: MeshResource, b: MeshResource): boolean {
 interface Built {
   /** Active definitions per "group/Kind", in file order. */
   byGk: Map<string, MeshResource[]>;
-  /** Active definitions per identity. */
-  byIdentity: Map<string, MeshResource[]>;
-  /** Active definitions per kind/namespace/name, whatever their cluster. */
-  byName: Map<string, MeshResource[]>;
-  /** Active definitions per "group/Kind|namespace", in file order. */
-  byNamespace: Map<string, MeshResource[]>;
   /** Every active definition, in file order. */
   active: MeshResource[];
   /** Definitions replaced by a later one of the same file, with the one that replaces each. */
   shadowed: { resource: MeshResource; by: MeshResource }[];
+  /** Per "group/Kind", made when first asked for: its active definitions per identity, name and namespace. */
+  kinds: Map<string, KindMaps>;
+}
+
+interface KindMaps {
+  /** Per identity. */
+  byIdentity: Map<string, MeshResource[]>;
+  /** Per "namespace|name", whatever their cluster. */
+  byName: Map<string, MeshResource[]>;
+  /** Per namespace. */
+  byNamespace: Map<string, MeshResource[]>;
+}
+
+function push<K>(m: Map<K, MeshResource[]>, k: K, r: MeshResource): void {
+  const list = m.get(k);
+  if (list) list.push(r);
+  else m.set(k, [r]);
+}
+
+/** Within a file the last definition of a resource is the one applied. A pod inferred from a workload never replaces a Pod the file defines, nor the reverse. */
+function ownOf(resources: readonly MeshResource[]): Pick<FileEntry, 'own' | 'shadowed'> {
+  const last = new Map<string, MeshResource>();
+  for (const r of resources) last.set(`${identityOf(r)}|${r.derived ? 'd' : ''}`, r);
+  const out: Pick<FileEntry, 'own' | 'shadowed'> = { own: [], shadowed: [] };
+  for (const r of resources) {
+    const by = last.get(`${identityOf(r)}|${r.derived ? 'd' : ''}`)!;
+    if (by === r) out.own.push(r);
+    else out.shadowed.push({ resource: r, by });
+  }
+  return out;
 }
 
 export class MeshIndex {
@@ -85,7 +118,7 @@ export class MeshIndex {
     const prev = this.files.get(uri);
     if (prev && prev.parsed === parsed && prev.cluster === opts.cluster) return;
     const resources = extractResources(uri, parsed, this.defaultNamespace, opts, this.podsFromWorkloads);
-    this.files.set(uri, { parsed, cluster: opts.cluster, resources, seq: prev?.seq ?? this.nextSeq++ });
+    this.files.set(uri, { parsed, cluster: opts.cluster, resources, seq: prev?.seq ?? this.nextSeq++, ...ownOf(resources) });
     this.changed();
   }
 
@@ -127,7 +160,7 @@ export class MeshIndex {
 
   /** Active definitions of one "group/Kind" in one namespace, in file order. */
   inNamespace(gk: string, namespace: string): readonly MeshResource[] {
-    return this.build().byNamespace.get(`${gk}|${namespace}`) ?? [];
+    return this.kind(gk).byNamespace.get(namespace) ?? [];
   }
 
   /** Every resource of every file, replaced and baseline definitions included. */
@@ -151,12 +184,12 @@ export class MeshIndex {
 
   /** Every definition of kind/namespace/name (in multi-cluster analysis, of every cluster). */
   getAll(gk: string, namespace: string, name: string): readonly MeshResource[] {
-    return this.build().byName.get(`${gk}|${namespace}|${name}`) ?? [];
+    return this.kind(gk).byName.get(`${namespace}|${name}`) ?? [];
   }
 
   /** Every active definition of r's resource (r included when active), in file order. */
   definitionsOf(r: MeshResource): readonly MeshResource[] {
-    return this.build().byIdentity.get(identityOf(r)) ?? [];
+    return this.kind(r.gk).byIdentity.get(identityOf(r)) ?? [];
   }
 
   /** Definitions replaced by a later definition of the same resource in the same file. */
@@ -171,36 +204,35 @@ export class MeshIndex {
 
   private build(): Built {
     if (this.built) return this.built;
-    const b: Built = { byGk: new Map(), byIdentity: new Map(), byName: new Map(), byNamespace: new Map(), active: [], shadowed: [] };
-    const push = <K>(m: Map<K, MeshResource[]>, k: K, r: MeshResource) => {
-      const list = m.get(k);
-      if (list) list.push(r);
-      else m.set(k, [r]);
-    };
-    const active: MeshResource[] = [];
-    for (const f of this.files.values()) {
-      // Within a file the last definition of a resource is the one applied. A pod inferred from a workload never
-      // replaces a Pod the file defines, nor the reverse.
-      const last = new Map<string, MeshResource>();
-      for (const r of f.resources) last.set(`${identityOf(r)}|${r.derived ? 'd' : ''}`, r);
-      for (const r of f.resources) {
-        const by = last.get(`${identityOf(r)}|${r.derived ? 'd' : ''}`)!;
-        if (by === r) active.push(r);
-        else b.shadowed.push({ resource: r, by });
-      }
-    }
+    const b: Built = { byGk: new Map(), active: [], shadowed: [], kinds: new Map() };
     // The assumed baseline stands for what the workspace does not define: a definition in the workspace replaces it.
-    const defined = new Set(active.filter((r) => !r.assumed).map(identityOf));
-    for (const r of active) {
-      if (r.assumed && defined.has(identityOf(r))) continue;
-      push(b.byGk, r.gk, r);
-      push(b.byIdentity, identityOf(r), r);
-      push(b.byName, `${r.gk}|${r.namespace}|${r.name}`, r);
-      push(b.byNamespace, `${r.gk}|${r.namespace}`, r);
-      b.active.push(r);
+    const defined = new Set<string>();
+    for (const f of this.files.values()) for (const r of f.own) if (!r.assumed) defined.add(identityOf(r));
+    for (const f of this.files.values()) {
+      for (const r of f.own) {
+        if (r.assumed && defined.has(identityOf(r))) continue;
+        push(b.byGk, r.gk, r);
+        b.active.push(r);
+      }
+      b.shadowed.push(...f.shadowed);
     }
     this.built = b;
     return b;
+  }
+
+  private kind(gk: string): KindMaps {
+    const b = this.build();
+    let k = b.kinds.get(gk);
+    if (!k) {
+      k = { byIdentity: new Map(), byName: new Map(), byNamespace: new Map() };
+      for (const r of b.byGk.get(gk) ?? []) {
+        push(k.byIdentity, identityOf(r), r);
+        push(k.byName, `${r.namespace}|${r.name}`, r);
+        push(k.byNamespace, r.namespace, r);
+      }
+      b.kinds.set(gk, k);
+    }
+    return k;
   }
 }
 

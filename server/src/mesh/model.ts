@@ -88,14 +88,20 @@ export function strMap(v: unknown): Record<string, string> {
 export function spec(r: MeshResource): Obj {
   return obj(r.obj.spec);
 }
-export function labels(r: MeshResource): Record<string, string> {
-  return strMap(obj(r.obj.metadata).labels);
+const LABELS = new WeakMap<Obj, Readonly<Record<string, string>>>();
+
+/** metadata.labels (read once per resource: selectors query them over and over). */
+export function labels(r: MeshResource): Readonly<Record<string, string>> {
+  let l = LABELS.get(r.obj);
+  if (!l) LABELS.set(r.obj, (l = Object.freeze(strMap(obj(r.obj.metadata).labels))));
+  return l;
 }
 export function annotations(r: MeshResource): Record<string, string> {
   return strMap(obj(r.obj.metadata).annotations);
 }
 
 /** Kubernetes label selector match (matchLabels only, as Istio's analyzers use). An empty selector matches everything. */
-export function selectorMatches(selector: Record<string, string>, lbls: Record<string, string>): boolean {
-  return Object.entries(selector).every(([k, v]) => lbls[k] === v);
+export function selectorMatches(selector: Readonly<Record<string, string>>, lbls: Readonly<Record<string, string>>): boolean {
+  for (const k in selector) if (lbls[k] !== selector[k]) return false;
+  return true;
 }

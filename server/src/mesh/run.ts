@@ -1,7 +1,8 @@
 // Runs the mesh analyzers over an index. Used by the CLI, the language server and the case test alike.
-import { NEVER_CANCELLED, type Cancellation } from '../core/types';
-import { AnalysisContext, mergeRepeats, type MeshAnalyzer, type MeshFinding } from './context';
+import type { Cancellation } from '../core/types';
+import type { MeshAnalyzer, MeshFinding } from './context';
 import { DEFAULT_RESOURCES_YAML } from './data.gen';
+import { MeshAnalysisEngine } from './incremental';
 import type { MeshIndex } from './index';
 import { meshConfigWith } from './meshconfig';
 import type { Obj } from './model';
@@ -25,21 +26,18 @@ export function setAssumedResources(index: MeshIndex, text: string | null = DEFA
   else index.setFile(ASSUMED_URI, text, { assumed: true });
 }
 
-/** Findings of every analyzer; undefined when cancelled. An analyzer that throws is a bug: it is reported, not fatal. */
+/**
+ * Findings of every analyzer; undefined when cancelled. An analyzer that throws is a bug: it is reported, not fatal. A
+ * full run; MeshAnalysisEngine (incremental.ts) runs again after changes of the index, re-running only what they affect.
+ */
 export function runMeshAnalysis(index: MeshIndex, opts: MeshAnalysisOptions = {}): { findings: MeshFinding[]; errors: string[] } | undefined {
-  const token = opts.token ?? NEVER_CANCELLED;
-  const ctx = new AnalysisContext(index, opts.mesh ?? meshConfigWith(), opts.meshNetworks ?? {}, token);
-  ctx.only = opts.only;
-  const errors: string[] = [];
-  for (const a of opts.analyzers ?? MESH_ANALYZERS) {
-    if (token.isCancellationRequested) return undefined;
-    if (opts.only ? !opts.only.has(a.name) : a.optIn) continue;
-    ctx.current = a.name;
-    try {
-      a.analyze(ctx);
-    } catch (e) {
-      errors.push(`${a.name}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    }
-  }
-  return { findings: mergeRepeats(ctx.findings), errors };
+  const res = meshAnalysisEngine(index, opts).run(opts.token);
+  return res && { findings: res.findings, errors: res.errors };
+}
+
+/** An incremental analysis of the index with these options: call run() after each change. */
+export function meshAnalysisEngine(index: MeshIndex, opts: Omit<MeshAnalysisOptions, 'token'> = {}): MeshAnalysisEngine {
+  return new MeshAnalysisEngine(index, {
+    only: opts.only, analyzers: opts.analyzers ?? MESH_ANALYZERS, mesh: opts.mesh ?? meshConfigWith(), meshNetworks: opts.meshNetworks ?? {},
+  });
 }

@@ -143,13 +143,13 @@ export class SchemaValidator {
     if (code === 'SchemaType') w.typeErrors++;
   }
 
-  /** Validates `raw` against `schema`; `anchor` is where problems about the whole value point (its key). */
   private compiled(file: SchemaFile, schema: SchemaNode): Compiled {
     let c = this.compiledOf.get(schema);
     if (!c) this.compiledOf.set(schema, (c = new Compiled(file.resolve(schema))));
     return c;
   }
 
+  /** Validates `raw` against `schema`; `anchor` is where problems about the whole value point (its key). */
   private node(w: Walk, raw: unknown, schema: SchemaNode, path: string, anchor: Span): void {
     if (--w.budget.left < 0) return;
     const node = deref(w.doc, raw, w.budget);

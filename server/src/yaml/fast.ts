@@ -4,10 +4,10 @@
 // comments, spaceBefore) as `new Composer(COMPOSE_OPTIONS).compose(new Parser().parse(text))` — test/unit/yaml-fast.test.ts
 // checks this on every YAML file we have, thousands of mutations of them and thousands of generated documents.
 //
-// The subset: block mappings and sequences, plain and quoted scalars on one line, literal and folded block scalars
-// (without an indentation indicator), empty flow collections (`{}`, `[]`), comments, blank lines and `---` markers.
+// The subset: block mappings and sequences, plain scalars, quoted scalars on one line, literal and folded block scalars
+// (without an indentation indicator), flow collections of scalars on one line, comments, blank lines, `---` markers.
 // Anything else (anchors, aliases, tags, explicit keys, directives, `...`, tabs, CR line ends, a byte-order mark,
-// multi-line plain or quoted scalars, non-empty flow collections, deep nesting) and any input on which `yaml` would
+// multi-line quoted scalars, flow collections over several lines or nested, deep nesting) and any input on which `yaml` would
 // report an error or a warning makes it return undefined, and the caller parses the text with `yaml` itself: broken
 // and unusual YAML keep exactly yaml's behaviour and messages. Pure; never throws.
 //
@@ -37,7 +37,7 @@ function bail(): never {
 type TokType =
   | 'doc-mode' | 'doc-start' | 'space' | 'comment' | 'newline' | 'seq-item-ind' | 'map-value-ind' | 'scalar'
   | 'single-quoted-scalar' | 'double-quoted-scalar' | 'block-scalar-header' | 'flow-map-start' | 'flow-map-end'
-  | 'flow-seq-start' | 'flow-seq-end';
+  | 'flow-seq-start' | 'flow-seq-end' | 'comma';
 
 export interface SourceToken {
   type: TokType;
@@ -98,6 +98,7 @@ export type TopToken = DocToken | SourceToken;
 type StackToken = DocToken | Value;
 
 const isEmpty = (ch: string | undefined): boolean => ch === undefined || ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t';
+const isFlowIndicator = (ch: string | undefined): boolean => ch === ',' || ch === '[' || ch === ']' || ch === '{' || ch === '}';
 
 function findNonEmptyIndex(list: SourceToken[]): number {
   for (let i = 0; i < list.length; ++i) {
@@ -144,6 +145,34 @@ function getFirstKeyStartProps(prev: SourceToken[]): SourceToken[] {
     /* loop */
   }
   return prev.splice(i, prev.length);
+}
+
+function isFlowToken(token: Value | null | undefined): token is FlowScalar | FlowCollection {
+  switch (token?.type) {
+    case 'scalar':
+    case 'single-quoted-scalar':
+    case 'double-quoted-scalar':
+    case 'flow-collection':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** In a flow sequence, an item with a key but no `:` is a value. */
+function fixFlowSeqItems(fc: FlowCollection): void {
+  if (fc.start.type !== 'flow-seq-start') return;
+  for (const it of fc.items) {
+    if (it.sep && !it.value && !includesToken(it.sep, 'map-value-ind')) {
+      if (it.key) it.value = it.key;
+      delete it.key;
+      if (isFlowToken(it.value)) {
+        if (it.value.end) it.value.end.push(...it.sep);
+        else it.value.end = it.sep;
+      } else it.start.push(...it.sep);
+      delete it.sep;
+    }
+  }
 }
 
 /** The CST parser (yaml's Parser), fed typed tokens by the lexer below. */
@@ -233,6 +262,7 @@ class CstParser {
     if (token.type === 'block-scalar') token.indent = top.type === 'document' ? 0 : top.indent;
     else if (token.type === 'flow-collection' && top.type === 'document') token.indent = 0;
     if (token.type === 'document') bail();
+    if (token.type === 'flow-collection') fixFlowSeqItems(token);
     const value = token as Value;
     switch (top.type) {
       case 'document':
@@ -258,6 +288,13 @@ class CstParser {
         if (it.value) top.items.push({ start: [], value });
         else it.value = value;
         break;
+      }
+      case 'flow-collection': {
+        const it = top.items[top.items.length - 1];
+        if (!it || it.value) top.items.push({ start: [], key: value, sep: [] });
+        else if (it.sep) it.value = value;
+        else Object.assign(it, { key: value, sep: [] });
+        return;
       }
       default:
         bail();
@@ -487,14 +524,45 @@ class CstParser {
     this.step();
   }
 
-  /** Only empty flow collections reach here (the lexer leaves the rest to yaml). */
+  /** Flow collections of scalars on one line reach here (the lexer leaves the others to yaml). */
   private flowCollection(fc: FlowCollection): void {
     if (fc.end.length === 0) {
-      if (this.type === 'flow-map-end' || this.type === 'flow-seq-end') fc.end.push(this.sourceToken);
-      else bail();
-      return;
+      const it = fc.items[fc.items.length - 1] as Item | undefined;
+      switch (this.type) {
+        case 'comma':
+          if (!it || it.sep) fc.items.push({ start: [this.sourceToken] });
+          else it.start.push(this.sourceToken);
+          return;
+        case 'map-value-ind':
+          if (!it || it.value) fc.items.push({ start: [], key: null, sep: [this.sourceToken] });
+          else if (it.sep) it.sep.push(this.sourceToken);
+          else Object.assign(it, { key: null, sep: [this.sourceToken] });
+          return;
+        case 'space':
+        case 'comment':
+        case 'newline':
+          if (!it || it.value) fc.items.push({ start: [this.sourceToken] });
+          else if (it.sep) it.sep.push(this.sourceToken);
+          else it.start.push(this.sourceToken);
+          return;
+        case 'scalar':
+        case 'single-quoted-scalar':
+        case 'double-quoted-scalar': {
+          const fs = this.flowScalar(this.type);
+          if (!it || it.value) fc.items.push({ start: [], key: fs, sep: [] });
+          else if (it.sep) this.stack.push(fs);
+          else Object.assign(it, { key: fs, sep: [] });
+          return;
+        }
+        case 'flow-map-end':
+        case 'flow-seq-end':
+          fc.end.push(this.sourceToken);
+          return;
+      }
+      return bail(); // a collection inside a flow collection
     }
     const parent = this.stack[this.stack.length - 2];
+    if (parent.type === 'flow-collection') bail();
     if (parent.type === 'block-map' &&
       ((this.type === 'map-value-ind' && parent.indent === fc.indent) || (this.type === 'newline' && !parent.items[parent.items.length - 1].sep))) {
       this.pop();
@@ -541,6 +609,7 @@ class CstParser {
 
   private lineEnd(token: DocToken | FlowScalar | FlowCollection): void {
     switch (this.type) {
+      case 'comma':
       case 'doc-start':
       case 'flow-seq-end':
       case 'flow-map-end':
@@ -557,7 +626,7 @@ class CstParser {
   }
 }
 
-type LexState = 'stream' | 'line-start' | 'block-start' | 'doc' | null;
+type LexState = 'stream' | 'line-start' | 'block-start' | 'doc' | 'flow' | null;
 
 /** yaml's Lexer for complete input, emitting typed tokens straight into the parser; leaves the subset with bail(). */
 class Lexer {
@@ -566,6 +635,8 @@ class Lexer {
   private indentValue = 0;
   private blockScalarIndent = -1;
   private blockScalarKeep = false;
+  private flowKey = false;
+  private flowLevel = 0;
   private readonly len: number;
 
   constructor(private readonly buf: string, private readonly p: CstParser) {
@@ -587,6 +658,9 @@ class Lexer {
           break;
         case 'doc':
           next = this.parseDocument();
+          break;
+        case 'flow':
+          next = this.parseFlowCollection();
           break;
       }
     }
@@ -672,9 +746,11 @@ class Lexer {
     for (;;) {
       const ch = this.buf[this.pos];
       if (ch === '!' || ch === '&') bail();
-      if ((ch === '-' || ch === '?' || ch === ':') && isEmpty(this.buf[this.pos + 1])) {
+      const inFlow = this.flowLevel > 0;
+      if ((ch === '-' || ch === '?' || ch === ':') && (isEmpty(this.buf[this.pos + 1]) || (inFlow && isFlowIndicator(this.buf[this.pos + 1])))) {
         if (ch === '?') bail();
-        this.indentNext = this.indentValue + 1;
+        if (!inFlow) this.indentNext = this.indentValue + 1;
+        else if (this.flowKey) this.flowKey = false;
         n += this.emit(ch === '-' ? 'seq-item-ind' : 'map-value-ind', 1);
         n += this.pushSpaces();
         continue;
@@ -696,14 +772,11 @@ class Lexer {
         this.pushNewline();
         return this.parseLineStart();
       case '{':
-      case '[': {
-        // Only an empty flow collection: `{}` or `[]`.
-        const close = ch === '{' ? '}' : ']';
-        if (this.buf[this.pos + 1] !== close) bail();
+      case '[':
         this.emit(ch === '{' ? 'flow-map-start' : 'flow-seq-start', 1);
-        this.emit(ch === '{' ? 'flow-map-end' : 'flow-seq-end', 1);
-        return 'doc';
-      }
+        this.flowKey = false;
+        this.flowLevel = 1;
+        return 'flow';
       case '}':
       case ']':
       case '*':
@@ -715,7 +788,7 @@ class Lexer {
       case '>':
         return this.parseBlockScalarHeader(lineEnd);
       default:
-        return this.parsePlainScalar(lineEnd);
+        return this.parsePlainScalar();
     }
   }
 
@@ -735,7 +808,52 @@ class Lexer {
     // Unterminated, or closed on a later line: multi-line quoted scalars are left to yaml.
     if (end === -1 || end >= lineEnd) bail();
     this.emit(quote === "'" ? 'single-quoted-scalar' : 'double-quoted-scalar', end + 1 - this.pos);
-    return 'doc';
+    return this.flowLevel ? 'flow' : 'doc';
+  }
+
+  /** Inside a flow collection, which must end on the line it starts on (and hold no other collection). */
+  private parseFlowCollection(): LexState {
+    if (this.buf.charCodeAt(this.pos) === 10) bail();
+    this.pushSpaces();
+    const lineEnd = this.lineEnd();
+    while (this.buf[this.pos] === ',') {
+      this.emit('comma', 1);
+      this.pushSpaces();
+      this.flowKey = false;
+    }
+    this.pushIndicators();
+    const ch = this.buf[this.pos];
+    if (ch === ':') {
+      const next = this.buf[this.pos + 1];
+      if (this.flowKey || isEmpty(next) || next === ',') {
+        this.flowKey = false;
+        this.emit('map-value-ind', 1);
+        this.pushSpaces();
+        return 'flow';
+      }
+    }
+    switch (ch) {
+      case undefined:
+      case '\n':
+      case '#':
+      case '{':
+      case '[':
+      case '*':
+        return bail();
+      case '}':
+      case ']':
+        this.emit(ch === '}' ? 'flow-map-end' : 'flow-seq-end', 1);
+        this.flowKey = true;
+        this.flowLevel -= 1;
+        return this.flowLevel ? 'flow' : 'doc';
+      case '"':
+      case "'":
+        this.flowKey = true;
+        return this.parseQuotedScalar(ch, lineEnd);
+      default:
+        this.flowKey = false;
+        return this.parsePlainScalar();
+    }
   }
 
   private parseBlockScalarHeader(lineEnd: number): LexState {
@@ -822,34 +940,36 @@ class Lexer {
     return this.parseLineStart();
   }
 
-  private parsePlainScalar(lineEnd: number): LexState {
+  private parsePlainScalar(): LexState {
     const { buf } = this;
+    const inFlow = this.flowLevel > 0;
     let end = this.pos - 1;
     let i = this.pos - 1;
     let ch: string | undefined;
     while ((ch = buf[++i])) {
       if (ch === ':') {
-        if (isEmpty(buf[i + 1])) break;
+        const next = buf[i + 1];
+        if (isEmpty(next) || (inFlow && isFlowIndicator(next))) break;
         end = i;
       } else if (ch === ' ' || ch === '\n') {
-        if (buf[i + 1] === '#') break;
+        const next = buf[i + 1];
+        if (next === '#' || (inFlow && isFlowIndicator(next))) break;
         if (ch === '\n') {
+          if (inFlow) bail(); // a flow collection over several lines
           const cs = this.continueScalar(i + 1);
           if (cs === -1) break;
           i = Math.max(i, cs - 2);
         }
       } else {
-        if (ch === '\t' || ch === '\r') bail();
+        if (inFlow && isFlowIndicator(ch)) break;
         end = i;
       }
-      // A plain scalar continued on a later line is left to yaml.
-      if (end >= lineEnd) bail();
     }
     if (end < this.pos) bail();
     const s = buf.slice(this.pos, end + 1);
     this.p.scalar(s);
     this.pos += s.length;
-    return 'doc';
+    return inFlow ? 'flow' : 'doc';
   }
 }
 
@@ -889,6 +1009,7 @@ interface Ctx {
 
 interface Props {
   found: SourceToken | null;
+  comma: SourceToken | null;
   spaceBefore: boolean;
   comment: string;
   hasNewline: boolean;
@@ -898,7 +1019,7 @@ interface Props {
 
 type Indicator = 'doc-start' | 'map-value-ind' | 'seq-item-ind' | 'explicit-key-ind';
 
-function resolveProps(tokens: SourceToken[], indicator: Indicator, offset: number, startOnNewline: boolean): Props {
+function resolveProps(tokens: SourceToken[], indicator: Indicator, offset: number, startOnNewline: boolean, flow = false): Props {
   let spaceBefore = false;
   let atNewline = startOnNewline;
   let hasSpace = startOnNewline;
@@ -906,10 +1027,17 @@ function resolveProps(tokens: SourceToken[], indicator: Indicator, offset: numbe
   let commentSep = '';
   let hasNewline = false;
   let found: SourceToken | null = null;
+  let comma: SourceToken | null = null;
   for (const token of tokens) {
     switch (token.type) {
       case 'space':
         hasSpace = true;
+        break;
+      case 'comma':
+        if (!flow || comma) bail(); // Unexpected , (or a second one)
+        comma = token;
+        atNewline = false;
+        hasSpace = false;
         break;
       case 'comment': {
         if (!hasSpace) bail(); // Comments must be separated from other tokens by white space characters
@@ -938,7 +1066,7 @@ function resolveProps(tokens: SourceToken[], indicator: Indicator, offset: numbe
   }
   const last = tokens[tokens.length - 1];
   const end = last ? last.offset + last.source.length : offset;
-  return { found, spaceBefore, comment, hasNewline, end, start: end };
+  return { found, comma, spaceBefore, comment, hasNewline, end, start: end };
 }
 
 function resolveEnd(end: SourceToken[] | undefined, offset: number, reqSpace: boolean): { comment: string; offset: number } {
@@ -1177,7 +1305,60 @@ class FastComposer {
     coll.flow = true;
     if (ctx.atRoot) ctx.atRoot = false;
     if (ctx.atKey) ctx.atKey = false;
-    if (fc.items.length) bail();
+    let offset = fc.offset + fc.start.source.length;
+    for (let i = 0; i < fc.items.length; ++i) {
+      const { start, key, sep, value } = fc.items[i];
+      const props = resolveProps(start, 'explicit-key-ind', offset, false, true);
+      if (props.found) bail();
+      if (!sep && !value) {
+        // A trailing comma; anything else here is yaml's "Unexpected , / empty item".
+        if ((i === 0 && props.comma) || i < fc.items.length - 1 || props.comment) bail();
+        offset = props.end;
+        continue;
+      }
+      if (!isMap && containsNewline(key)) bail();
+      if (i === 0 ? props.comma : !props.comma || props.comment) bail(); // Unexpected , / Missing , between items
+      if (!isMap && !sep) {
+        // A value of a sequence.
+        const valueNode = value ? this.composeNode(ctx, value, props) : this.composeEmptyNode(ctx, props.end, sep, null, props);
+        (coll as YAMLSeq).items.push(valueNode);
+        offset = valueNode.range![2];
+        if (isBlock(value)) bail();
+        continue;
+      }
+      ctx.atKey = true;
+      const keyStart = props.end;
+      const keyNode = key ? this.composeNode(ctx, key, props) : this.composeEmptyNode(ctx, keyStart, start, null, props);
+      if (isBlock(key)) bail();
+      ctx.atKey = false;
+      const valueProps = resolveProps(sep ?? [], 'map-value-ind', keyNode.range![2], false, true);
+      if (valueProps.found) {
+        if (!isMap) {
+          for (const st of sep ?? []) {
+            if (st === valueProps.found) break;
+            if (st.type === 'newline') bail();
+          }
+          if (props.start < valueProps.found.offset - 1024) bail();
+        }
+      } else if (value) bail(); // Missing , or : between items
+      const valueNode = value ? this.composeNode(ctx, value, valueProps) : valueProps.found ? this.composeEmptyNode(ctx, valueProps.end, sep, null, valueProps) : null;
+      if (valueNode) {
+        if (isBlock(value)) bail();
+      } else if (valueProps.comment) bail();
+      const pair = new Pair(keyNode, valueNode);
+      if (isMap) {
+        if (mapIncludes(coll.items as Pair[], keyNode)) bail(); // DUPLICATE_KEY
+        (coll as YAMLMap).items.push(pair);
+      } else {
+        const map = new YAMLMap(ctx.schema);
+        map.flow = true;
+        map.items.push(pair);
+        const endRange = (valueNode ?? keyNode).range!;
+        map.range = [keyNode.range![0], endRange[1], endRange[2]];
+        (coll as YAMLSeq).items.push(map);
+      }
+      offset = valueNode ? valueNode.range![2] : valueProps.end;
+    }
     const [ce, ...ee] = fc.end;
     if (ce?.source !== (isMap ? '}' : ']')) bail();
     const cePos = ce.offset + ce.source.length;
@@ -1191,6 +1372,8 @@ class FastComposer {
     return coll;
   }
 }
+
+const isBlock = (token: Value | null | undefined): boolean => token?.type === 'block-map' || token?.type === 'block-seq';
 
 function mapIncludes(items: Pair[], search: Node): boolean {
   const v = isScalar(search) ? search.value : undefined;
@@ -1217,8 +1400,7 @@ function resolveFlowScalar(token: FlowScalar): { value: string; type: Scalar.Typ
         case '`':
           bail(); // BAD_SCALAR_START
       }
-      if (source.includes('\n')) bail();
-      value = source;
+      value = source.includes('\n') ? unfoldLines(source) : source;
       break;
     case 'single-quoted-scalar':
       style = 'QUOTE_SINGLE';
@@ -1233,6 +1415,31 @@ function resolveFlowScalar(token: FlowScalar): { value: string; type: Scalar.Typ
   const valueEnd = offset + source.length;
   const re = resolveEnd(end, valueEnd, true);
   return { value, type: style, comment: re.comment, range: [offset, valueEnd, re.offset] };
+}
+
+/** A multi-line plain scalar's value: lines folded as yaml's unfoldLines does. */
+function unfoldLines(source: string): string {
+  const line = /(.*?)\n/sy;
+  let match = line.exec(source);
+  if (!match) return source;
+  let res = match[1].replace(/(?<![ \t])[ \t]+$/, '');
+  let sep = ' ';
+  let pos = line.lastIndex;
+  while ((match = line.exec(source))) {
+    const lm = match[1].replace(/^[ \t]+|(?<![ \t])[ \t]+$/g, '');
+    if (lm === '') {
+      if (sep === '\n') res += sep;
+      else sep = '\n';
+    } else {
+      res += sep + lm;
+      sep = ' ';
+    }
+    pos = line.lastIndex;
+  }
+  const last = /[ \t]*(.*)/sy;
+  last.lastIndex = pos;
+  match = last.exec(source);
+  return res + sep + (match?.[1] ?? '');
 }
 
 const ESCAPE_CODES: Record<string, string> = {

@@ -22,7 +22,7 @@ export const alphaAnalyzer: MeshAnalyzer = {
   optIn: true,
   analyze(ctx) {
     for (const gk of [GK.Namespace, GK.Service, GK.Pod, GK.Deployment]) {
-      for (const r of ctx.forEach(gk)) {
+      for (const r of ctx.subjects(gk)) {
         if (r.derived) continue;
         const skipDefault = gk === GK.Pod && cniEnabled(r);
         for (const ann of Object.keys(annotations(r))) {

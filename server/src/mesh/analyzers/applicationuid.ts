@@ -23,7 +23,7 @@ export const applicationUIDAnalyzer: MeshAnalyzer = {
         }
       }
     };
-    for (const r of ctx.forEach(GK.Pod)) check(r, obj(r.obj.spec), ['spec']);
-    for (const r of ctx.forEach(GK.Deployment)) check(r, obj(obj(obj(r.obj.spec).template).spec), ['spec', 'template', 'spec']);
+    for (const r of ctx.subjects(GK.Pod)) check(r, obj(r.obj.spec), ['spec']);
+    for (const r of ctx.subjects(GK.Deployment)) check(r, obj(obj(obj(r.obj.spec).template).spec), ['spec', 'template', 'spec']);
   },
 };

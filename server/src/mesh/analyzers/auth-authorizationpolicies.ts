@@ -2,7 +2,7 @@
 // namespaces that do not exist (IST0101).
 import type { AnalysisContext, MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
-import { annotations, arr, labels, obj, selectorMatches, spec, str, strMap, type MeshResource } from '../model';
+import { annotations, arr, labels, obj, spec, str, strMap, type MeshResource } from '../model';
 import { selectorString } from './gwutil';
 
 /** util.PodInMesh: an istio-proxy container; else the pod's inject label/annotation; else its namespace's injection label. */
@@ -37,23 +37,19 @@ function namespaceMatch(ns: string, exp: string): boolean {
 export const authorizationPoliciesAnalyzer: MeshAnalyzer = {
   name: 'auth.AuthorizationPoliciesAnalyzer',
   analyze(ctx) {
-    const podLabels = new Map<string, Record<string, string>[]>();
-    for (const pod of ctx.forEach(GK.Pod)) {
-      if (!podLabels.has(pod.namespace)) podLabels.set(pod.namespace, []);
-      if (podInMesh(ctx, pod) || podInAmbient(pod)) podLabels.get(pod.namespace)!.push(labels(pod));
-    }
     const root = str(ctx.mesh.rootNamespace) || 'istio-system';
-    const namespaces = ctx.forEach(GK.Namespace).map((n) => n.name);
-    for (const ap of ctx.forEach(GK.AuthorizationPolicy)) {
+    const reached = (pod: MeshResource) => podInMesh(ctx, pod) || podInAmbient(pod);
+    for (const ap of ctx.subjects(GK.AuthorizationPolicy)) {
       const s = spec(ap);
       const hasSelector = s.selector !== undefined && s.selector !== null;
       const sel = strMap(obj(s.selector).matchLabels);
-      const matchesIn = (list: Record<string, string>[] | undefined) => (list ?? []).some((l) => selectorMatches(sel, l));
+      // The mesh pods the selector selects: of every namespace for a policy of the root namespace.
+      const selects = () => ctx.selected(GK.Pod, sel, ap.namespace === root ? undefined : ap.namespace).some(reached);
       if (ap.namespace === root) {
-        if (hasSelector && ![...podLabels.values()].some(matchesIn)) ctx.report('IST0127', ap, ['spec', 'selector'], [selectorString(sel)]);
+        if (hasSelector && !selects()) ctx.report('IST0127', ap, ['spec', 'selector'], [selectorString(sel)]);
       } else if (!hasSelector) {
-        if (!podLabels.get(ap.namespace)?.length) ctx.report('IST0127', ap, ['metadata', 'name'], ['']);
-      } else if (!matchesIn(podLabels.get(ap.namespace))) {
+        if (!ctx.inNamespace(GK.Pod, ap.namespace).some(reached)) ctx.report('IST0127', ap, ['metadata', 'name'], ['']);
+      } else if (!selects()) {
         ctx.report('IST0127', ap, ['spec', 'selector'], [selectorString(sel)]);
       }
       arr(s.rules).forEach((rule, i) => {
@@ -61,6 +57,7 @@ export const authorizationPoliciesAnalyzer: MeshAnalyzer = {
           const src = obj(obj(from).source);
           for (const field of ['namespaces', 'notNamespaces'] as const) {
             arr(src[field]).map(str).forEach((ns, k) => {
+              const namespaces = ctx.memo('AuthorizationPolicies|namespaces', () => ctx.forEach(GK.Namespace).map((n) => n.name));
               if (!namespaces.some((n) => namespaceMatch(n, ns))) {
                 ctx.report('IST0101', ap, ['spec', 'rules', i, 'from', j, 'source', field, k], ['namespace', ns]);
               }

@@ -17,8 +17,7 @@ export const blockedCIDRsAnalyzer: MeshAnalyzer = {
     // One name per RequestAuthentication, however many files define it.
     const ras = ctx.forEach(GK.RequestAuthentication).filter((r, i, all) => all.findIndex((o) => sameResource(o, r)) === i).map(fullName);
     if (!ras.length) return;
-    for (const d of ctx.forEach(GK.Deployment)) {
-      if (labels(d).app !== 'istiod') continue;
+    for (const d of ctx.where(GK.Deployment, (x) => labels(x).app === 'istiod')) {
       const containers = arr(obj(obj(obj(d.obj.spec).template).spec).containers).map(obj);
       const set = containers.some((c) => arr(c.env).map(obj).some((e) => str(e.name) === 'BLOCKED_CIDRS_IN_JWKS_URIS' && str(e.value) !== ''));
       if (!set) ctx.report('IST0175', d, ['spec', 'template', 'spec', 'containers'], [ras.length, formatNames(ras)]);

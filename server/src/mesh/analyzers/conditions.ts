@@ -19,7 +19,7 @@ export const conditionAnalyzer: MeshAnalyzer = {
   name: 'conditions.ConditionAnalyzer',
   analyze(ctx) {
     for (const gk of [GK.Service, GK.ServiceEntry, GK.AuthorizationPolicy, GK.K8sGateway, GK.HTTPRoute, GK.GRPCRoute]) {
-      for (const r of ctx.forEach(gk)) {
+      for (const r of ctx.subjects(gk)) {
         const status = obj(r.obj.status);
         const lists: { conditions: unknown[]; path: YamlPath }[] = [{ conditions: arr(status.conditions), path: ['status', 'conditions'] }];
         arr(status.parents).forEach((p, i) => lists.push({ conditions: arr(obj(p).conditions), path: ['status', 'parents', i, 'conditions'] }));

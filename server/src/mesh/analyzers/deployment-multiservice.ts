@@ -21,21 +21,15 @@ function inMesh(ctx: AnalysisContext, d: MeshResource, template: Obj): boolean {
 export const multiServiceAnalyzer: MeshAnalyzer = {
   name: 'deployment.MultiServiceAnalyzer',
   analyze(ctx) {
-    const servicesByNs = new Map<string, MeshResource[]>();
-    for (const s of ctx.forEach(GK.Service)) {
-      const list = servicesByNs.get(s.namespace);
-      if (list) list.push(s);
-      else servicesByNs.set(s.namespace, [s]);
-    }
-    for (const d of ctx.forEach(GK.Deployment)) {
+    for (const d of ctx.subjects(GK.Deployment)) {
       if (labels(d)['gateway.istio.io/managed'] === 'istio.io-mesh-controller') continue;
       const template = obj(obj(d.obj.spec).template);
       if (!inMesh(ctx, d, template)) continue;
       const podLabels = strMap(obj(template.metadata).labels);
-      const svcs = (servicesByNs.get(d.namespace) ?? []).filter((s) => {
+      const svcs = ctx.where(GK.Service, (s) => {
         const sel = strMap(obj(s.obj.spec).selector);
         return Object.keys(sel).length > 0 && selectorMatches(sel, podLabels);
-      });
+      }, d.namespace);
       const byPort = new Map<number, { proto: string; s: MeshResource }[]>();
       const byTarget = new Map<string, { port: number; s: MeshResource }[]>();
       for (const s of svcs) {

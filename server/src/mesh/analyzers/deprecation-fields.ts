@@ -10,7 +10,7 @@ const REMOVED_CRDS = new Set(['ClusterRbacConfig', 'RbacConfig', 'ServiceRole', 
 export const deprecationAnalyzer: MeshAnalyzer = {
   name: 'deprecation.DeprecationAnalyzer',
   analyze(ctx) {
-    for (const vs of ctx.forEach(GK.VirtualService)) {
+    for (const vs of ctx.subjects(GK.VirtualService)) {
       arr(spec(vs).http).forEach((route, i) => {
         const delay = obj(obj(obj(route).fault).delay);
         if ((num(delay.percent) ?? 0) > 0) {
@@ -18,13 +18,13 @@ export const deprecationAnalyzer: MeshAnalyzer = {
         }
       });
     }
-    for (const sc of ctx.forEach(GK.Sidecar)) {
+    for (const sc of ctx.subjects(GK.Sidecar)) {
       const policy = spec(sc).outboundTrafficPolicy;
       if (policy && typeof policy === 'object' && obj(policy).egressProxy !== undefined && obj(policy).egressProxy !== null) {
         ctx.report('IST0002', sc, ['spec', 'outboundTrafficPolicy', 'egressProxy'], ['OutboundTrafficPolicy.EgressProxy ignored']);
       }
     }
-    for (const crd of ctx.forEach('apiextensions.k8s.io/CustomResourceDefinition')) {
+    for (const crd of ctx.subjects('apiextensions.k8s.io/CustomResourceDefinition')) {
       const s = spec(crd);
       const group = str(s.group);
       const kind = str(obj(s.names).kind);

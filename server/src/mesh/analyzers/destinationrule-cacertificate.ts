@@ -14,7 +14,7 @@ function needsCa(tls: Obj, hasSelector: boolean): boolean {
 export const caCertificateAnalyzer: MeshAnalyzer = {
   name: 'destinationrule.CaCertificateAnalyzer',
   analyze(ctx) {
-    for (const r of ctx.forEach(GK.DestinationRule)) {
+    for (const r of ctx.subjects(GK.DestinationRule)) {
       const s = spec(r);
       const hasSelector = s.workloadSelector !== undefined && s.workloadSelector !== null;
       const tp = obj(s.trafficPolicy);

@@ -1,43 +1,64 @@
 // destinationrule.SubsetSelectPodAnalyzer: a DestinationRule's host exists (IST0174) and each subset selects at least one
 // pod, pod labels augmented with their node's topology labels as Istio's registry does (IST0173).
-import type { MeshAnalyzer } from '../context';
+import type { AnalysisContext, MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
-import { destinationHost, serviceEntryHostMap } from '../hosts';
+import { keyedIndex } from '../deps';
+import { destinationHost } from '../hosts';
 import { arr, labels, obj, selectorMatches, spec, str, strMap, type MeshResource } from '../model';
 
 const TOPOLOGY = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone'];
+/** Labels a pod gets from its node. */
+const FROM_NODE = new Set([...TOPOLOGY, 'kubernetes.io/hostname']);
+
+/** Nodes by name (the last definition of a name wins). */
+const NODES = keyedIndex<null>('nodes', [GK.Node], (r) => [[r.name, null]]);
+
+/** The selector without the labels a pod may get from its node: a pod it does not select is selected by no subset. */
+function withoutNodeLabels(sel: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(sel).filter(([k]) => !FROM_NODE.has(k)));
+}
+
+/** The pod's labels with its node's topology labels, as Istio's registry gives them. */
+function withNodeLabels(ctx: AnalysisContext, pod: MeshResource): Readonly<Record<string, string>> {
+  const nodeName = str(obj(pod.obj.spec).nodeName);
+  if (!nodeName) return labels(pod);
+  const nodes = ctx.lookup(NODES, nodeName);
+  if (!nodes.length) return labels(pod);
+  const node = labels(nodes[nodes.length - 1].r);
+  const lbls = { ...labels(pod) };
+  // Istio does not match on empty locality labels.
+  for (const k of TOPOLOGY) if (node[k]) lbls[k] = node[k];
+  lbls['kubernetes.io/hostname'] = nodeName;
+  return lbls;
+}
 
 export const subsetSelectPodAnalyzer: MeshAnalyzer = {
   name: 'destinationrule.SubsetSelectPodAnalyzer',
   analyze(ctx) {
-    const services = serviceEntryHostMap(ctx);
-    const nodes = new Map(ctx.forEach(GK.Node).map((n) => [n.name, labels(n)]));
-    const matchers: { dr: MeshResource; index: number; name: string; selectors: Record<string, string>[]; matched: boolean }[] = [];
-    for (const dr of ctx.forEach(GK.DestinationRule)) {
+    for (const dr of ctx.subjects(GK.DestinationRule)) {
       const s = spec(dr);
       const host = str(s.host);
-      const targets = destinationHost(ctx, dr.namespace, arr(s.exportTo).map(str), host, services);
+      const targets = destinationHost(ctx, dr.namespace, arr(s.exportTo).map(str), host);
       if (!targets.length) {
         ctx.report('IST0174', dr, ['spec', 'host'], [host]);
         continue;
       }
-      arr(s.subsets).forEach((ss, index) => {
-        // The host's definitions are alternatives (several files): the subset selects pods if it does under any of them.
-        const selectors = targets.map((se) => ({ ...(se.workloadSelector ?? {}), ...strMap(obj(ss).labels) }));
-        matchers.push({ dr, index, name: str(obj(ss).name), selectors, matched: false });
-      });
-    }
-    for (const pod of ctx.forEach(GK.Pod)) {
-      const lbls = { ...labels(pod) };
-      const nodeName = str(obj(pod.obj.spec).nodeName);
-      const node = nodeName ? nodes.get(nodeName) : undefined;
-      if (node) {
-        // Istio does not match on empty locality labels.
-        for (const k of TOPOLOGY) if (node[k]) lbls[k] = node[k];
-        lbls['kubernetes.io/hostname'] = nodeName;
+      // The host's definitions are alternatives (several files): the subset selects pods if it does under any of them.
+      const matchers = arr(s.subsets).map((ss, index) => ({
+        index, name: str(obj(ss).name), selectors: targets.map((se) => ({ ...(se.workloadSelector ?? {}), ...strMap(obj(ss).labels) })),
+      }));
+      if (!matchers.length) continue;
+      // The pods each selector may select, until every subset selects one (the reads so far witness that).
+      const matched = new Set<number>();
+      for (const sel of matchers.flatMap((m) => m.selectors)) {
+        if (matched.size === matchers.length) break;
+        for (const pod of ctx.selected(GK.Pod, withoutNodeLabels(sel))) {
+          const lbls = withNodeLabels(ctx, pod);
+          for (const m of matchers) if (!matched.has(m.index) && m.selectors.some((x) => selectorMatches(x, lbls))) matched.add(m.index);
+          if (matched.size === matchers.length) break;
+        }
       }
-      for (const m of matchers) if (!m.matched && m.selectors.some((sel) => selectorMatches(sel, lbls))) m.matched = true;
+      for (const m of matchers) if (!matched.has(m.index)) ctx.report('IST0173', dr, ['spec', 'subsets', m.index, 'name'], [m.name]);
     }
-    for (const m of matchers) if (!m.matched) ctx.report('IST0173', m.dr, ['spec', 'subsets', m.index, 'name'], [m.name]);
   },
 };

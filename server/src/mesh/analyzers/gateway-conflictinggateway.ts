@@ -56,7 +56,7 @@ function analyzeGateway(ctx: AnalysisContext, gw: MeshResource, map: GatewaysMap
     let matched = sel === xSel;
     if (!matched && (xSel.includes(sel) || sel.includes(xSel))) {
       const x = parseSelector(xSel);
-      matched = ctx.forEach(GK.Pod).some((p) => selectorMatches(selMap, labels(p)) && selectorMatches(x, labels(p)));
+      matched = ctx.selected(GK.Pod, selMap).some((p) => selectorMatches(x, labels(p)));
     }
     if (matched) hit.set(key, v);
   }

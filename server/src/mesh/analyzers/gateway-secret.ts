@@ -2,15 +2,15 @@
 import type { MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
 import { shortOrFullName } from '../hosts';
-import { arr, labels, obj, selectorMatches, spec, str } from '../model';
-import { gatewaySelector, selectorPath, selectorString } from './gwutil';
+import { arr, obj, spec, str } from '../model';
+import { gatewaySelector, selectorKey, selectorPath, selectorString } from './gwutil';
 
 export const secretAnalyzer: MeshAnalyzer = {
   name: 'gateway.SecretAnalyzer',
   analyze(ctx) {
-    for (const gw of ctx.forEach(GK.Gateway)) {
+    for (const gw of ctx.subjects(GK.Gateway)) {
       const sel = gatewaySelector(gw);
-      const pod = ctx.forEach(GK.Pod).find((p) => selectorMatches(sel, labels(p)));
+      const pod = ctx.memo(`SecretAnalyzer|${selectorKey(sel)}`, () => ctx.selected(GK.Pod, sel)[0]);
       if (!pod || pod.namespace === '') {
         ctx.report('IST0101', gw, selectorPath(sel), ['selector', selectorString(sel)]);
         continue;

@@ -6,6 +6,11 @@ export function selectorString(sel: Record<string, string>): string {
   return Object.keys(sel).sort().map((k) => `${k}=${sel[k]}`).join(',');
 }
 
+/** A key that tells selectors apart (selectorString does not always: keys and values may hold "," and "="). */
+export function selectorKey(sel: Record<string, string>): string {
+  return JSON.stringify(Object.keys(sel).sort().map((k) => [k, sel[k]]));
+}
+
 export function gatewaySelector(gw: MeshResource): Record<string, string> {
   return strMap(spec(gw).selector);
 }

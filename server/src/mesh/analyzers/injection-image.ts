@@ -23,7 +23,7 @@ export const imageAnalyzer: MeshAnalyzer = {
   name: 'injection.ImageAnalyzer',
   analyze(ctx) {
     const proxyImages = new Map<string, string>();
-    for (const cm of ctx.forEach(GK.ConfigMap)) if (cm.name.startsWith('istio-sidecar-injector')) proxyImages.set(cm.name, istioProxyImage(cm));
+    for (const cm of ctx.where(GK.ConfigMap, (c) => c.name.startsWith('istio-sidecar-injector'))) proxyImages.set(cm.name, istioProxyImage(cm));
     if (proxyImages.size === 0) return;
     const injected = new Map<string, { ns: MeshResource; revision: string }>();
     for (const ns of ctx.forEach(GK.Namespace)) {

@@ -33,7 +33,8 @@ export const injectionAnalyzer: MeshAnalyzer = {
       const l = labels(ns);
       const legacy = l['istio-injection'] ?? '';
       const hasRev = REV_LABEL in l;
-      const cm = ctx.forEach(GK.ConfigMap).find((c) => c.name === injectorConfigMapName(l[REV_LABEL] ?? ''));
+      const cmName = injectorConfigMapName(l[REV_LABEL] ?? '');
+      const cm = ctx.find(GK.ConfigMap, (c) => c.name === cmName);
       if (cm) byDefault = enabledByDefault(str(obj(cm.obj.data).values));
       const ambient = l['istio.io/dataplane-mode'] === 'ambient';
       // Injection modes in use; "istio-injection: disabled" is a deliberate opt-out, not a mode.
@@ -55,7 +56,7 @@ export const injectionAnalyzer: MeshAnalyzer = {
       }
       injected.add(ns.name);
     }
-    for (const pod of ctx.forEach(GK.Pod)) {
+    for (const pod of ctx.subjects(GK.Pod)) {
       if (pod.derived || !injected.has(pod.namespace) || outside.has(pod.namespace)) continue;
       const inj = labels(pod)['sidecar.istio.io/inject'] ?? annotations(pod)['sidecar.istio.io/inject'] ?? '';
       if (inj.toLowerCase() === 'false') continue;

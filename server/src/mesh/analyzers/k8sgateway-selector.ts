@@ -2,7 +2,7 @@
 // needs targetRef (IST0166).
 import type { MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
-import { arr, labels, obj, selectorMatches, spec, strMap } from '../model';
+import { arr, labels, obj, spec, strMap } from '../model';
 
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 const POLICIES = [GK.RequestAuthentication, GK.AuthorizationPolicy, GK.WasmPlugin, GK.Telemetry];
@@ -11,11 +11,11 @@ export const k8sGatewaySelectorAnalyzer: MeshAnalyzer = {
   name: 'k8sgateway.SelectorAnalyzer',
   analyze(ctx) {
     for (const gk of POLICIES) {
-      for (const r of ctx.forEach(gk)) {
+      for (const r of ctx.subjects(gk)) {
         const s = spec(r);
         const sel = strMap(obj(s.selector).matchLabels);
         if (Object.keys(sel).length === 0 || s.targetRef || arr(s.targetRefs).length) continue;
-        const pod = ctx.forEach(GK.Pod).find((p) => p.namespace === r.namespace && GATEWAY_NAME_LABEL in labels(p) && selectorMatches(sel, labels(p)));
+        const pod = ctx.selected(GK.Pod, sel, r.namespace).find((p) => GATEWAY_NAME_LABEL in labels(p));
         if (pod) ctx.report('IST0166', r, ['spec', 'selector'], [labels(pod)[GATEWAY_NAME_LABEL]]);
       }
     }

@@ -21,11 +21,10 @@ export const multiClusterServiceAnalyzer: MeshAnalyzer = {
   name: 'services.MultiClusterServiceAnalyzer',
   analyze(ctx) {
     const byName = new Map<string, Map<string, MeshResource>>();
-    for (const r of ctx.forEach(GK.Service)) {
-      if (!r.cluster) continue;
+    for (const r of ctx.where(GK.Service, (s) => !!s.cluster)) {
       const key = `${r.namespace}/${r.name}`;
       if (!byName.has(key)) byName.set(key, new Map());
-      byName.get(key)!.set(r.cluster, r);
+      byName.get(key)!.set(r.cluster!, r);
     }
     for (const services of byName.values()) {
       if (services.size < 2) continue;

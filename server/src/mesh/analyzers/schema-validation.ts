@@ -193,7 +193,7 @@ export const virtualServiceValidationAnalyzer: MeshAnalyzer = {
   name: 'schema.ValidationAnalyzer.VirtualService',
   analyze(ctx) {
     const withSchema = ctx.only !== undefined && !ctx.only.has(schemaAnalyzer.name);
-    for (const vs of ctx.forEach(GK.VirtualService)) {
+    for (const vs of ctx.subjects(GK.VirtualService)) {
       if (vs.assumed) continue;
       if (withSchema) schemaIssues(ctx, vs);
       unreachableRules(ctx, vs);

@@ -22,7 +22,7 @@ export function protocolUnsupported(port: number, name: string, protocol: string
 export const portNameAnalyzer: MeshAnalyzer = {
   name: 'service.PortNameAnalyzer',
   analyze(ctx) {
-    for (const r of ctx.forEach(GK.Service)) {
+    for (const r of ctx.subjects(GK.Service)) {
       if (SYSTEM_NAMESPACES.has(r.namespace)) continue;
       const l = labels(r);
       if ('istio' in l || l.release === 'istio') continue;

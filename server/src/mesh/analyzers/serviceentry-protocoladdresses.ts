@@ -8,7 +8,7 @@ export const serviceEntryAnalyzer: MeshAnalyzer = {
   analyze(ctx) {
     const meta = strMap(obj(obj(ctx.mesh.defaultConfig).proxyMetadata));
     const autoAllocated = meta.ISTIO_META_DNS_CAPTURE === 'true' && meta.ISTIO_META_DNS_AUTO_ALLOCATE === 'true';
-    for (const r of ctx.forEach(GK.ServiceEntry)) {
+    for (const r of ctx.subjects(GK.ServiceEntry)) {
       const s = spec(r);
       if (autoAllocated || arr(s.addresses).length > 0) continue;
       // Addresses allocated by Istio (status.addresses) count as addresses.

@@ -4,7 +4,7 @@
 import { relatedAt, type AnalysisContext, type MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
 import { sameResource } from '../index';
-import { fullName, labels, obj, selectorMatches, spec, strMap, type MeshResource } from '../model';
+import { fullName, labels, obj, spec, strMap, type MeshResource } from '../model';
 import { selectorString } from './gwutil';
 
 /** A namespace in ambient mode without sidecar injection: Sidecar resources have no effect there. */
@@ -33,8 +33,7 @@ export const sidecarSelectorAnalyzer: MeshAnalyzer = {
         continue;
       }
       let found = false;
-      for (const pod of ctx.forEach(GK.Pod)) {
-        if (pod.namespace !== sc.namespace || !selectorMatches(sel, labels(pod))) continue;
+      for (const pod of ctx.selected(GK.Pod, sel, sc.namespace)) {
         found = true;
         podsToSidecars.set(pod, [...(podsToSidecars.get(pod) ?? []), sc]);
       }

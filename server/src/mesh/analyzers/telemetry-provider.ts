@@ -8,7 +8,7 @@ export const telemetryProviderAnalyzer: MeshAnalyzer = {
   name: 'telemetry.ProviderAnalyzer',
   analyze(ctx) {
     if (arr(obj(ctx.mesh.defaultProviders).accessLogging).length > 0) return;
-    for (const r of ctx.forEach(GK.Telemetry)) {
+    for (const r of ctx.subjects(GK.Telemetry)) {
       arr(spec(r).accessLogging).forEach((l, i) => {
         if (arr(obj(l).providers).length === 0 && obj(l).disabled !== true) {
           ctx.report('IST0157', r, ['spec', 'accessLogging', i], [r.name, r.namespace]);

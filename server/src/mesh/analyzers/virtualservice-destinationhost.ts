@@ -1,58 +1,57 @@
 // virtualservice.DestinationHostAnalyzer: route and mirror hosts exist (Service/ServiceEntry) with the port used (IST0101, IST0112, IST0140).
 import { relatedAt, type AnalysisContext, type MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
-import { clusterDomain, convertHostToFQDN, destinationHost, serviceEntryHostMap, type HostTarget } from '../hosts';
+import { keyedIndex } from '../deps';
+import { clusterDomain, convertHostToFQDN, destinationHost, type HostTarget } from '../hosts';
 import { arr, fullName, num, obj, spec, str, type MeshResource } from '../model';
 import { host, mirrorDestinations, routeDestinations, type AnnotatedDestination } from './vsutil';
 
 export const destinationHostAnalyzer: MeshAnalyzer = {
   name: 'virtualservice.DestinationHostAnalyzer',
   analyze(ctx) {
-    const seHosts = serviceEntryHostMap(ctx);
-    const withSubsets = subsetDestinations(ctx);
-    for (const r of ctx.forEach(GK.VirtualService)) {
-      analyzeVirtualService(ctx, r, seHosts);
-      analyzeSubset(ctx, r, withSubsets);
+    for (const r of ctx.subjects(GK.VirtualService)) {
+      analyzeVirtualService(ctx, r);
+      analyzeSubset(ctx, r);
     }
   },
 };
 
-function subsetDestinations(ctx: AnalysisContext): Map<MeshResource, string[]> {
-  const out = new Map<MeshResource, string[]>();
-  for (const r of ctx.forEach(GK.VirtualService)) {
-    const hosts = arr(spec(r).hosts).map(str);
-    for (const rule of arr(spec(r).http)) {
-      for (const rd of arr(obj(rule).route)) {
-        const d = obj(obj(rd).destination);
-        if (str(d.subset) === '') continue;
-        for (const h of hosts) if (str(d.host) === h) out.set(r, [...(out.get(r) ?? []), h]);
-      }
+/** VirtualServices under each of their hosts that an HTTP route sends to a subset (one entry per such route). */
+const SUBSET_HOSTS = keyedIndex<null>('vs-subset-hosts', [GK.VirtualService], (r) => {
+  const out: [string, null][] = [];
+  const hosts = arr(spec(r).hosts).map(str);
+  for (const rule of arr(spec(r).http)) {
+    for (const rd of arr(obj(rule).route)) {
+      const d = obj(obj(rd).destination);
+      if (str(d.subset) === '') continue;
+      for (const h of hosts) if (str(d.host) === h) out.push([h, null]);
     }
   }
   return out;
-}
+});
 
-function analyzeSubset(ctx: AnalysisContext, r: MeshResource, withSubsets: Map<MeshResource, string[]>): void {
+/** Namespaces with a Service of the workspace (not of the assumed baseline). */
+const SERVICE_NAMESPACES = keyedIndex<null>('service-namespaces', [GK.Service], (r) => (r.assumed ? [] : [[r.namespace, null]]));
+
+function analyzeSubset(ctx: AnalysisContext, r: MeshResource): void {
   if (arr(spec(r).gateways).length === 0) return;
   arr(spec(r).http).forEach((rule, i) => {
     arr(obj(rule).route).forEach((rd, j) => {
       const d = obj(obj(rd).destination);
       if (str(d.subset) !== '') return;
-      for (const [vs, hosts] of withSubsets) {
-        for (const h of hosts) {
-          if (h !== str(d.host)) continue;
-          ctx.report('IST0140', r, ['spec', 'http', i, 'route', j, 'destination', 'host'], [fullName(vs), fullName(r)],
-            [relatedAt(vs, `VirtualService ${fullName(vs)} routes ${h} to subsets`, ['spec', 'hosts'])]);
-        }
+      const h = str(d.host);
+      for (const { r: vs } of ctx.lookup(SUBSET_HOSTS, h)) {
+        ctx.report('IST0140', r, ['spec', 'http', i, 'route', j, 'destination', 'host'], [fullName(vs), fullName(r)],
+          [relatedAt(vs, `VirtualService ${fullName(vs)} routes ${h} to subsets`, ['spec', 'hosts'])]);
       }
     });
   });
 }
 
-function analyzeVirtualService(ctx: AnalysisContext, r: MeshResource, seHosts: Map<string, HostTarget[]>): void {
+function analyzeVirtualService(ctx: AnalysisContext, r: MeshResource): void {
   const exportTo = arr(spec(r).exportTo).map(str);
   const check = (d: AnnotatedDestination, reftype: string) => {
-    const targets = destinationHost(ctx, r.namespace, exportTo, host(d), seHosts);
+    const targets = destinationHost(ctx, r.namespace, exportTo, host(d));
     if (!targets.length) {
       ctx.report('IST0101', r, [...d.path, 'host'], [reftype, host(d)], [], [], unknownNamespaceNote(ctx, r, host(d)));
       return;
@@ -88,6 +87,6 @@ function unknownNamespaceNote(ctx: AnalysisContext, r: MeshResource, h: string):
   const m = /^[^.]+\.([^.]+)\.svc\./.exec(convertHostToFQDN(r.namespace, h, clusterDomain(ctx)));
   if (!m) return undefined;
   const ns = m[1];
-  if (ctx.forEach(GK.Service).some((s) => s.namespace === ns && !s.assumed)) return undefined;
+  if (ctx.lookup(SERVICE_NAMESPACES, ns).length) return undefined;
   return { severity: 'Info', text: `(No Service of namespace ${ns} is defined in the workspace: if it is created elsewhere, by a chart or a controller, this is fine.)` };
 }

@@ -3,29 +3,29 @@
 import { relatedAt, type MeshAnalyzer } from '../context';
 import { appendToBlockSeq, fix } from '../fixes';
 import { GK } from '../gvk';
-import { clusterDomain, convertHostToFQDN, resourceNameFromHost } from '../hosts';
+import { keyedIndex } from '../deps';
+import { convertHostToFQDN, resourceNameFromHost } from '../hosts';
 import { arr, fileName, fullName, obj, spec, str, type MeshResource } from '../model';
 import { host, mirrorDestinations, routeDestinations, type AnnotatedDestination } from './vsutil';
+
+/** DestinationRules under the namespace/name of their host, with their subsets' names. */
+const RULES_BY_HOST = keyedIndex<string[]>('dr-hosts', [GK.DestinationRule], (r, mesh) => {
+  const drHost = convertHostToFQDN(r.namespace, str(spec(r).host), str(mesh.clusterDomain) || 'cluster.local');
+  const n = resourceNameFromHost(r.namespace, drHost);
+  return [[`${n.namespace}/${n.name}`, arr(spec(r).subsets).map((ss) => str(obj(ss).name))]];
+});
 
 export const destinationRuleAnalyzer: MeshAnalyzer = {
   name: 'virtualservice.DestinationRuleAnalyzer',
   analyze(ctx) {
-    const domain = clusterDomain(ctx);
-    const subsets = new Set<string>();
-    const rulesByHost = new Map<string, MeshResource[]>();
-    for (const r of ctx.forEach(GK.DestinationRule)) {
-      const drHost = convertHostToFQDN(r.namespace, str(spec(r).host), domain);
-      const n = resourceNameFromHost(r.namespace, drHost);
-      rulesByHost.set(`${n.namespace}/${n.name}`, [...(rulesByHost.get(`${n.namespace}/${n.name}`) ?? []), r]);
-      for (const ss of arr(spec(r).subsets)) subsets.add(`${n.namespace}/${n.name}+${str(obj(ss).name)}`);
-    }
-    for (const r of ctx.forEach(GK.VirtualService)) {
+    for (const r of ctx.subjects(GK.VirtualService)) {
       const check = (d: AnnotatedDestination, label: string) => {
         const subset = str(d.destination.subset);
         if (subset === '') return;
         const n = resourceNameFromHost(r.namespace, host(d));
-        if (subsets.has(`${n.namespace}/${n.name}+${subset}`)) return;
-        const rules = rulesByHost.get(`${n.namespace}/${n.name}`) ?? [];
+        const entries = ctx.lookup(RULES_BY_HOST, `${n.namespace}/${n.name}`);
+        if (entries.some((e) => e.value.includes(subset))) return;
+        const rules = entries.map((e) => e.r);
         const where = (dr: MeshResource) => (rules.length > 1 ? ` (${fileName(dr.uri)})` : '');
         ctx.report('IST0101', r, [...d.path, 'subset'], [`${label}+subset in destinationrule`, `${host(d)}+${subset}`],
           rules.map((dr) => relatedAt(dr, `DestinationRule ${fullName(dr)} has no subset "${subset}"`, ['spec', 'subsets'])),

@@ -8,7 +8,7 @@ import { arr, fullName, obj, spec, str, type MeshResource } from '../model';
 export const gatewayAnalyzer: MeshAnalyzer = {
   name: 'virtualservice.GatewayAnalyzer',
   analyze(ctx) {
-    for (const r of ctx.forEach(GK.VirtualService)) analyzeVirtualService(ctx, r);
+    for (const r of ctx.subjects(GK.VirtualService)) analyzeVirtualService(ctx, r);
   },
 };
 

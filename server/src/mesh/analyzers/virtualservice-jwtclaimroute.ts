@@ -1,6 +1,7 @@
 // virtualservice.JWTClaimRouteAnalyzer: routing on "@request.auth.claims.*" at a gateway whose pods no
 // RequestAuthentication applies to (IST0149).
 import type { YamlPath, MeshAnalyzer } from '../context';
+import { keyedIndex } from '../deps';
 import { GK } from '../gvk';
 import { shortOrFullName } from '../hosts';
 import { arr, labels, obj, selectorMatches, spec, str, strMap, type MeshResource } from '../model';
@@ -22,14 +23,13 @@ function claimKey(vs: MeshResource): { key: string; path: YamlPath } | undefined
   return undefined;
 }
 
+/** RequestAuthentications' selectors by namespace. */
+const RA_SELECTORS = keyedIndex<Record<string, string>>('ra-selectors', [GK.RequestAuthentication], (ra) => [[ra.namespace, strMap(obj(spec(ra).selector).matchLabels)]]);
+
 export const jwtClaimRouteAnalyzer: MeshAnalyzer = {
   name: 'virtualservice.JWTClaimRouteAnalyzer',
   analyze(ctx) {
-    const raByNs = new Map<string, Record<string, string>[]>();
-    for (const ra of ctx.forEach(GK.RequestAuthentication)) {
-      raByNs.set(ra.namespace, [...(raByNs.get(ra.namespace) ?? []), strMap(obj(spec(ra).selector).matchLabels)]);
-    }
-    for (const vs of ctx.forEach(GK.VirtualService)) {
+    for (const vs of ctx.subjects(GK.VirtualService)) {
       const claim = claimKey(vs);
       if (!claim) continue;
       for (const gwName of arr(spec(vs).gateways).map(str)) {
@@ -37,9 +37,8 @@ export const jwtClaimRouteAnalyzer: MeshAnalyzer = {
         const n = shortOrFullName(vs.namespace, gwName);
         for (const gw of ctx.getAll(GK.Gateway, n.namespace, n.name)) {
           const sel = gatewaySelector(gw);
-          for (const pod of ctx.forEach(GK.Pod)) {
-            if (!selectorMatches(sel, labels(pod))) continue;
-            const selectors = [...(raByNs.get('istio-system') ?? []), ...(raByNs.get(pod.namespace) ?? [])];
+          for (const pod of ctx.selected(GK.Pod, sel)) {
+            const selectors = [...ctx.lookup(RA_SELECTORS, 'istio-system'), ...ctx.lookup(RA_SELECTORS, pod.namespace)].map((e) => e.value);
             if (!selectors.some((s) => selectorMatches(s, labels(pod)))) {
               ctx.report('IST0149', vs, claim.path, [claim.key, `${n.namespace}/${n.name}`, pod.name]);
             }

@@ -12,7 +12,7 @@ export const duplicateResourceAnalyzer: MeshAnalyzer = {
   analyze(ctx) {
     // Pods inferred from workloads follow their workload (reported itself); the assumed baseline is not the user's.
     const own = (r: { derived?: boolean; assumed?: boolean }) => !r.derived && !r.assumed;
-    for (const { resource: r, by } of ctx.index.shadowed()) {
+    for (const { resource: r, by } of ctx.shadowed()) {
       if (!own(r)) continue;
       ctx.reportOwn(DUPLICATE_RESOURCE, 'Warning', r, ['metadata', 'name'],
         `${friendlyOf(r)} is defined again later in this file: applying the file keeps only the later definition, and the analysis ignores this one.`,
