@@ -91,13 +91,19 @@ export async function documentAtCursor(editor: vscode.TextEditor): Promise<numbe
   return typeof index === 'number' ? index : undefined;
 }
 
-/** istioWorkbench.previewInjection(uri?, documentIndex?): opens the diff of the file against its injected form. */
-export const previewInjection = (ctx: Ctx) => async (uriArg?: unknown, indexArg?: unknown): Promise<void> => {
+/** The workload a command is about: its (uri, documentIndex) arguments (CodeLens), else the active editor's cursor. */
+export async function workloadTarget(uriArg?: unknown, indexArg?: unknown): Promise<{ source?: vscode.Uri; index?: number }> {
   let source = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg instanceof vscode.Uri ? uriArg : undefined;
   let index = typeof indexArg === 'number' ? indexArg : undefined;
   const editor = vscode.window.activeTextEditor;
   if (!source && editor) source = editor.document.uri;
   if (index === undefined && editor && source?.toString() === editor.document.uri.toString()) index = await documentAtCursor(editor);
+  return { source, index };
+}
+
+/** istioWorkbench.previewInjection(uri?, documentIndex?): opens the diff of the file against its injected form. */
+export const previewInjection = (ctx: Ctx) => async (uriArg?: unknown, indexArg?: unknown): Promise<void> => {
+  const { source, index } = await workloadTarget(uriArg, indexArg);
   if (!source || index === undefined) {
     void vscode.window.showInformationMessage('Open a YAML file with a workload (Deployment, Pod, ...) to preview its sidecar injection.');
     return;

@@ -11,7 +11,7 @@ import { kubeconfigPaths } from './cluster/kubeconfig';
 import { KubeClusterReader, loadKubeConfig } from './cluster/kubeReader';
 import type { ClusterReader } from './cluster/reader';
 import type { Ctx } from './ctx';
-import { documentAtCursor } from './injection';
+import { workloadTarget } from './injection';
 
 const DRY_RUN_SCHEME = 'istio-dryrun';
 const DEBOUNCE_MS = 300;
@@ -126,11 +126,7 @@ const dryRunDocs = new DryRunDocuments();
 /** istioWorkbench.previewInjectionByWebhook(uri?, documentIndex?): what the cluster's admission webhooks make of the
  * workload's Pod, by a server-side dry run (dryRun=All: nothing is created, so a trusted workspace is not needed). */
 export const previewInjectionByWebhook = (ctx: Ctx) => async (uriArg?: unknown, indexArg?: unknown): Promise<{ sent: unknown; returned: unknown } | undefined> => {
-  let source = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg instanceof vscode.Uri ? uriArg : undefined;
-  let index = typeof indexArg === 'number' ? indexArg : undefined;
-  const editor = vscode.window.activeTextEditor;
-  if (!source && editor) source = editor.document.uri;
-  if (index === undefined && editor && source?.toString() === editor.document.uri.toString()) index = await documentAtCursor(editor);
+  const { source, index } = await workloadTarget(uriArg, indexArg);
   if (!source || index === undefined) {
     void vscode.window.showInformationMessage('Put the cursor in a workload (Deployment, Pod, ...) of a YAML file to ask the cluster\'s webhook what it would inject.');
     return undefined;

@@ -178,20 +178,28 @@ export class MeshHandler {
     this.index = new MeshIndex({ defaultNamespace: 'default', podsFromWorkloads: true });
     this.setBaseline(settings);
     for (const key of this.open.keys()) this.syncOpen(this.open.get(key)!);
-    const files = collectYamlFiles(this.folders.map((f) => f.path));
+    if (!(await this.loadDirs(this.folders.map((f) => f.path), epoch))) return;
+    this.loading = false;
+    this.analyzeNow();
+  }
+
+  /**
+   * Indexes the YAML files under `dirs` from disk (open documents come from the editor, excluded files are skipped), in
+   * chunks so a large workspace loads while requests are served. False when a newer load (epoch) took over.
+   */
+  private async loadDirs(dirs: readonly string[], epoch: number): Promise<boolean> {
+    const files = collectYamlFiles(dirs);
     if (!files.ok) this.connection.console.warn(`mesh index: ${files.error}`);
     const list = files.ok ? files.value.slice(0, MAX_FILES) : [];
     for (let i = 0; i < list.length; i++) {
       if (i % LOAD_CHUNK === 0) {
-        // Stay responsive while a large workspace loads: documents opened meanwhile are indexed from the editor.
         await new Promise<void>((r) => setImmediate(r));
-        if (epoch !== this.epoch) return;
+        if (epoch !== this.epoch) return false;
       }
       const key = pathToFileURL(list[i]).href;
       if (!this.open.has(key) && !this.excluded(key)) this.loadFromDisk(key);
     }
-    this.loading = false;
-    this.analyzeNow();
+    return true;
   }
 
   /** Settings changed: re-read them and rebuild the index (exclusions, baseline and mesh config may differ). */
@@ -235,17 +243,7 @@ export class MeshHandler {
           this.folders.push({ path: p, exclude: new GlobSet(settings[i]?.exclude ?? []) });
         }
       });
-      const files = collectYamlFiles(dirs);
-      if (!files.ok) this.connection.console.warn(`mesh index: ${files.error}`);
-      const list = files.ok ? files.value.slice(0, MAX_FILES) : [];
-      for (let i = 0; i < list.length; i++) {
-        if (i % LOAD_CHUNK === 0) {
-          await new Promise<void>((r) => setImmediate(r));
-          if (epoch !== this.epoch) return;
-        }
-        const key = pathToFileURL(list[i]).href;
-        if (!this.open.has(key) && !this.excluded(key)) this.loadFromDisk(key);
-      }
+      if (!(await this.loadDirs(dirs, epoch))) return;
     }
     this.loading = false;
     this.analyzeNow();

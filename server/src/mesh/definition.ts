@@ -12,18 +12,21 @@ export interface DefinitionTarget {
   range: Range;
 }
 
-/** Path of the scalar at offset inside node, or undefined. */
-function pathAt(node: unknown, offset: number, path: (string | number)[] = []): (string | number)[] | undefined {
-  if (isScalar(node)) return node.range && offset >= node.range[0] && offset <= node.range[1] ? path : undefined;
+/** Path of the scalar at offset inside node, or undefined; with `keys`, a mapping key counts as its value. */
+export function pathAt(node: unknown, offset: number, path: (string | number)[] = [], keys = false): (string | number)[] | undefined {
+  const inside = (n: { range?: [number, number, number] | null }) => !!n.range && offset >= n.range[0] && offset <= n.range[1];
+  if (isScalar(node)) return inside(node) ? path : undefined;
   if (isMap(node)) {
     for (const item of node.items) {
       if (!isPair(item) || !isScalar(item.key)) continue;
-      const found = pathAt(item.value, offset, [...path, String(item.key.value)]);
+      const p = [...path, String(item.key.value)];
+      if (keys && inside(item.key)) return p;
+      const found = pathAt(item.value, offset, p, keys);
       if (found) return found;
     }
   } else if (isSeq(node)) {
     for (let i = 0; i < node.items.length; i++) {
-      const found = pathAt(node.items[i], offset, [...path, i]);
+      const found = pathAt(node.items[i], offset, [...path, i], keys);
       if (found) return found;
     }
   }

@@ -1,11 +1,11 @@
 // Find references between VirtualService <-> DestinationRule <-> Gateway <-> Service <-> workload labels: the
 // counterpart of go to definition (definition.ts). Every definition of a resource counts (alternatives in several files).
 // Pure.
-import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import type { Range } from '../core/types';
 import { mirrorDestinations, routeDestinations } from './analyzers/vsutil';
 import { locate, type YamlPath } from './context';
-import type { DefinitionTarget } from './definition';
+import { pathAt, type DefinitionTarget } from './definition';
 import { GK } from './gvk';
 import { convertHostToFQDN, fullNameFromFQDN, resourceNameFromHost, shortOrFullName } from './hosts';
 import type { MeshIndex } from './index';
@@ -41,26 +41,6 @@ const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet
 
 type Path = (string | number)[];
 
-/** Path of the scalar at offset inside node, a mapping key counting as its value; undefined when none. */
-function pathAt(node: unknown, offset: number, path: Path = []): Path | undefined {
-  const inside = (n: { range?: [number, number, number] | null }) => !!n.range && offset >= n.range[0] && offset <= n.range[1];
-  if (isScalar(node)) return inside(node) ? path : undefined;
-  if (isMap(node)) {
-    for (const item of node.items) {
-      if (!isPair(item) || !isScalar(item.key)) continue;
-      const p = [...path, String(item.key.value)];
-      if (inside(item.key)) return p;
-      const found = pathAt(item.value, offset, p);
-      if (found) return found;
-    }
-  } else if (isSeq(node)) {
-    for (let i = 0; i < node.items.length; i++) {
-      const found = pathAt(node.items[i], offset, [...path, i]);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
 
 function at(r: MeshResource, path: YamlPath): ReferenceTarget {
   return { uri: r.uri, range: locate(r, path) };
@@ -72,7 +52,7 @@ function cursorAt(index: MeshIndex, uri: string, offset: number): { r: MeshResou
     const d = r.file.docs[r.docIndex];
     if (r.derived || !d || offset < d.start || offset > d.end) continue;
     const root = (r.base.length ? r.doc.getIn(r.base, true) : r.doc.contents) as Node | null;
-    const path = pathAt(root, offset);
+    const path = pathAt(root, offset, [], true);
     if (path) return { r, path, value: str((r.doc.getIn([...r.base, ...path]) as unknown) ?? '') };
   }
   return undefined;
