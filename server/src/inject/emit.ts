@@ -1,5 +1,6 @@
 // A small YAML emitter with sigs.k8s.io/yaml (go-yaml v2) output style, for JSON-like data: sorted keys,
 // sequences not indented under their key, go-yaml's choice of plain / single / double quotes / literal blocks. Pure.
+import { boundedMemo } from '../core/memo';
 import { isMap } from './template/values';
 
 const MAX_DEPTH = 200;
@@ -28,18 +29,10 @@ function doubleQuote(v: string): string {
 }
 
 /** Single-line scalars as written (the same names, images and ports recur in every injected pod). */
-const written = new Map<string, string>();
+const written = boundedMemo((v) => singleLine(v), 50_000);
 
 function scalar(v: string, indent: string): string {
-  if (!v.includes('\n')) {
-    let w = written.get(v);
-    if (w === undefined) {
-      w = singleLine(v);
-      if (written.size >= 50_000) written.clear();
-      written.set(v, w);
-    }
-    return w;
-  }
+  if (!v.includes('\n')) return written(v);
   // eslint-disable-next-line no-control-regex
   if (!/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(v)) return literal(v, indent);
   return singleLine(v);

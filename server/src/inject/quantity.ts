@@ -1,23 +1,14 @@
 // Kubernetes resource.Quantity canonical form ("2000m" -> "2", "1024Mi" -> "1Gi"), as decoding into a typed
 // object and encoding again produces. Pure.
+import { boundedMemo } from '../core/memo';
 
 const DEC: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BIN: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
 const DEC_SUFFIX: Record<number, string> = Object.fromEntries(Object.entries(DEC).map(([k, v]) => [v, k]));
 const BIN_SUFFIX = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
 
-const memo = new Map<string, string>();
-
 /** Returns the canonical string of a quantity, or the input unchanged when it is not a valid quantity (memoised). */
-export function canonicalQuantity(q: string): string {
-  let c = memo.get(q);
-  if (c === undefined) {
-    c = canonical(q);
-    if (memo.size >= 10_000) memo.clear();
-    memo.set(q, c);
-  }
-  return c;
-}
+export const canonicalQuantity: (q: string) => string = boundedMemo((q) => canonical(q), 10_000);
 
 function canonical(q: string): string {
   const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|[eE]([+-]?\d+))?$/.exec(q.trim());

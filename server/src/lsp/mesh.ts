@@ -9,6 +9,7 @@
 // - the index is keyed by a canonical file URI, so the client's spelling of a URI ("file:///c%3A/...", "%40") and
 //   Node's never index one file twice.
 import * as fs from 'node:fs';
+import { boundedMemo } from '../core/memo';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileChangeType, type Connection, type Definition, type Location, type DidChangeWatchedFilesParams, type TextDocuments } from 'vscode-languageserver';
@@ -72,22 +73,17 @@ export function toMeshSettings(section: unknown, filesExclude: unknown): MeshSet
 
 /** One spelling per file: Node's file URL of the path; other schemes as given. */
 export function canonicalUri(uri: string): string {
-  if (!uri.startsWith('file:')) return uri;
-  let key = canonicalUris.get(uri);
-  if (key === undefined) {
-    try {
-      key = pathToFileURL(fileURLToPath(uri)).href;
-    } catch {
-      key = uri;
-    }
-    if (canonicalUris.size >= 20_000) canonicalUris.clear();
-    canonicalUris.set(uri, key);
-  }
-  return key;
+  return uri.startsWith('file:') ? canonicalFileUri(uri) : uri;
 }
 
-/** canonicalUri's answers (asked for each document on every diagnostics request). */
-const canonicalUris = new Map<string, string>();
+/** Memoised: asked for each document on every diagnostics request. */
+const canonicalFileUri = boundedMemo((uri) => {
+  try {
+    return pathToFileURL(fileURLToPath(uri)).href;
+  } catch {
+    return uri;
+  }
+}, 20_000);
 
 interface Folder {
   path: string;

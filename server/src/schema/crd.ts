@@ -5,6 +5,7 @@ import { parse as parseCel } from '@bufbuild/cel';
 import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { Severity } from '../core/types';
 import type { ParsedDocument, ParsedFile } from '../yaml/parse';
+import { boundedMemo } from '../core/memo';
 import { addCrd, gvString, OBJECT_META, OPENAPI_PREFIX, openApiLookup, Unit, type Json, type JsonObject, type Lookup } from './compile';
 
 export const CRD_API_VERSION = 'apiextensions.k8s.io/v1';
@@ -267,26 +268,19 @@ function checkRule(r: Json, path: CrdPath, w: Walk): void {
   }
 }
 
-/** Parse results by expression (parsing costs about a millisecond; a CRD file is checked again on every edit). */
-const celChecked = new Map<string, string | null>();
-const CEL_CHECKED_MAX = 10_000;
-
-/** The parser's message for a CEL expression that does not parse; undefined when it parses or uses syntax we cannot judge. */
-function celSyntaxError(expr: string): string | undefined {
-  let r = celChecked.get(expr);
-  if (r === undefined) {
-    try {
-      parseCel(expr);
-      r = null;
-    } catch (e) {
-      // Optional field selection (self.?x, m[?k]) is valid Kubernetes CEL that @bufbuild/cel does not parse: not a finding.
-      r = /\.\?|\[\?/.test(expr) ? null : e instanceof Error ? e.message.split('\n')[0] : String(e);
-    }
-    if (celChecked.size >= CEL_CHECKED_MAX) celChecked.clear();
-    celChecked.set(expr, r);
+/**
+ * The parser's message for a CEL expression that does not parse; undefined when it parses or uses syntax we cannot
+ * judge. Memoised by expression (parsing costs about a millisecond; a CRD file is checked again on every edit).
+ */
+const celSyntaxError = boundedMemo((expr: string): string | undefined => {
+  try {
+    parseCel(expr);
+    return undefined;
+  } catch (e) {
+    // Optional field selection (self.?x, m[?k]) is valid Kubernetes CEL that @bufbuild/cel does not parse: not a finding.
+    return /\.\?|\[\?/.test(expr) ? undefined : e instanceof Error ? e.message.split('\n')[0] : String(e);
   }
-  return r ?? undefined;
-}
+}, 10_000);
 
 // ---- Locations in YAML ----
 
