@@ -14,6 +14,7 @@ import { DocumentSymbolHandler } from './lsp/symbols';
 import { ParseCache } from './yaml/cache';
 import { bundledSchemaStore, customSchemas } from './analysis/schema';
 import { CrdSchemaHandler } from './lsp/crds';
+import { FileFindings } from './lsp/findings';
 
 const connection = createConnection(ProposedFeatures.all);
 // Never write to stdout: in stdio mode it is the protocol channel.
@@ -26,6 +27,7 @@ process.on('unhandledRejection', (e) => connection.console.error(`unhandled reje
 
 const documents = new TextDocuments(TextDocument);
 const cache = new ParseCache();
+const fileFindings = new FileFindings(() => customSchemas.generation);
 let diagnostics: DiagnosticsHandler | undefined;
 let settings: SettingsStore | undefined;
 let mesh: MeshHandler | undefined;
@@ -40,7 +42,7 @@ connection.onInitialize((params): InitializeResult => {
   const pull = !!caps.textDocument?.diagnostic;
   dynamicConfig = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
   settings = new SettingsStore(connection, !!caps.workspace?.configuration);
-  diagnostics = new DiagnosticsHandler(connection, documents, cache, settings, pull);
+  diagnostics = new DiagnosticsHandler(connection, documents, cache, settings, pull, fileFindings);
   diagnostics.registerHandlers();
   const diag = diagnostics;
   mesh = new MeshHandler(connection, documents, cache, (uris) => diag.refreshDocuments(uris), !!caps.workspace?.configuration);
@@ -54,7 +56,7 @@ connection.onInitialize((params): InitializeResult => {
   folderEvents = !!caps.workspace?.workspaceFolders;
   new DocumentSymbolHandler(connection, documents, cache).registerHandlers();
   new DocumentResourcesHandler(connection, documents, cache).registerHandlers();
-  const codeActions = new CodeActionHandler(connection, documents, cache, settings);
+  const codeActions = new CodeActionHandler(connection, documents, cache, settings, fileFindings);
   codeActions.registerHandlers();
   const inj = new InjectionHandler(connection, documents, cache, !!caps.workspace?.configuration);
   injection = inj;

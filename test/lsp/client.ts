@@ -18,6 +18,10 @@ export class TestClient {
   configurationRequests = 0;
   /** Every item of every workspace/configuration request, in order. */
   readonly configurationItems: ConfigurationItem[] = [];
+  /** The value answered for one configuration item (default: `settings`, whatever the scope). */
+  settingsFor: ((item: ConfigurationItem) => unknown) | undefined;
+  /** Delay before answering workspace/configuration (a real client's round trip). */
+  configurationDelayMs = 0;
   stderr = '';
 
   constructor() {
@@ -33,10 +37,11 @@ export class TestClient {
         }
       }
     });
-    this.conn.onRequest(ConfigurationRequest.type, (params) => {
+    this.conn.onRequest(ConfigurationRequest.type, async (params) => {
       this.configurationRequests++;
       this.configurationItems.push(...params.items);
-      return params.items.map(() => this.settings);
+      if (this.configurationDelayMs) await new Promise((r) => setTimeout(r, this.configurationDelayMs));
+      return params.items.map((item) => (this.settingsFor ? this.settingsFor(item) : this.settings));
     });
     this.conn.onRequest(RegistrationRequest.type, () => undefined);
     this.conn.listen();

@@ -90,6 +90,27 @@ test('pull diagnostics with per-resource settings, refreshed when settings chang
   assert.equal(await c.shutdown(), 0);
 });
 
+test('pull diagnostics of many documents opened at once: each with its own scope\'s settings, read in a few batched requests', async () => {
+  const c = new TestClient();
+  // Every other document has validation turned off in its scope: a batch answered out of order would show.
+  c.settingsFor = (item) => (item.scopeUri && /doc-\d*[13579]\.yaml$/.test(item.scopeUri) ? { validation: { enable: false } } : {});
+  c.configurationDelayMs = 50;
+  await c.initialize({ textDocument: { diagnostic: { dynamicRegistration: false } }, workspace: { configuration: true } });
+  const uris = Array.from({ length: 40 }, (_, i) => `file:///ws/doc-${i}.yaml`);
+  const reports = await Promise.all(uris.map(async (uri) => {
+    await open(c, uri, BROKEN);
+    return (await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport;
+  }));
+  reports.forEach((r, i) => assert.deepEqual(r.items.map((d) => d.code), i % 2 ? [] : ['MISSING_CHAR'], uris[i]));
+  const scoped = c.configurationItems.filter((i) => i.scopeUri?.includes('/doc-'));
+  assert.equal(scoped.length, uris.length, 'one item per document');
+  assert.ok(c.configurationRequests <= 5, `${c.configurationRequests} configuration requests for ${uris.length} documents`);
+  // Served from the findings cache on a re-pull: same answer.
+  const again = (await c.conn.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: uris[0] } })) as FullDocumentDiagnosticReport;
+  assert.deepEqual(again.items, reports[0].items);
+  assert.equal(await c.shutdown(), 0);
+});
+
 test('outline and documentResources list the resources of a multi-document seed file', async () => {
   const c = new TestClient();
   await c.initialize({ textDocument: { documentSymbol: { hierarchicalDocumentSymbolSupport: true } } });

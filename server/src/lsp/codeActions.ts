@@ -4,10 +4,10 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisSettings } from '../analysis/analyzer';
-import { analyzeParsed } from '../analysis/engine';
 import type { Finding, Range, TextEditSpec } from '../core/types';
 import type { ParseCache } from '../yaml/cache';
 import { toDiagnostic } from './convert';
+import type { FileFindings } from './findings';
 import type { SettingsStore } from './settings';
 
 function before(a: { line: number; character: number }, b: { line: number; character: number }): boolean {
@@ -62,6 +62,7 @@ export class CodeActionHandler {
     private readonly documents: TextDocuments<TextDocument>,
     private readonly cache: ParseCache,
     private readonly settings: SettingsStore,
+    private readonly findings: FileFindings,
   ) {}
 
   registerHandlers(): void {
@@ -71,7 +72,7 @@ export class CodeActionHandler {
       const settings = await this.settings.get(uri);
       const doc = this.documents.get(uri);
       if (!doc || token.isCancellationRequested) return null;
-      const findings = analyzeParsed(uri, this.cache.get(uri, doc.version, doc.getText()), token, { settings });
+      const findings = this.findings.get(uri, this.cache.get(uri, doc.version, doc.getText()), settings, token);
       if (!findings) return null;
       if (settings.enable && this.extraFindings) findings.push(...this.extraFindings(uri, settings));
       const actions = toCodeActions(uri, findings, params);

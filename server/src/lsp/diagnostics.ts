@@ -5,10 +5,10 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisSettings } from '../analysis/analyzer';
-import { analyzeParsed } from '../analysis/engine';
 import type { Finding } from '../core/types';
 import type { ParseCache } from '../yaml/cache';
 import { toDiagnostic } from './convert';
+import type { FileFindings } from './findings';
 import type { SettingsStore } from './settings';
 
 const PUSH_DELAY_MS = 150;
@@ -24,6 +24,7 @@ export class DiagnosticsHandler {
     private readonly cache: ParseCache,
     private readonly settings: SettingsStore,
     private readonly pull: boolean,
+    private readonly findings: FileFindings,
   ) {}
 
   registerHandlers(): void {
@@ -43,6 +44,7 @@ export class DiagnosticsHandler {
     this.documents.onDidClose((e) => {
       this.cache.delete(e.document.uri);
       this.settings.forget(e.document.uri);
+      this.findings.delete(e.document.uri);
     });
   }
 
@@ -76,7 +78,7 @@ export class DiagnosticsHandler {
     const current = this.documents.get(uri);
     if (!current) return [];
     const parsed = this.cache.get(uri, current.version, current.getText());
-    const findings = analyzeParsed(uri, parsed, token, { settings });
+    const findings = this.findings.get(uri, parsed, settings, token);
     if (findings && settings.enable && this.extraFindings) findings.push(...this.extraFindings(uri, settings));
     return findings?.map(toDiagnostic);
   }
