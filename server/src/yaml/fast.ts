@@ -277,7 +277,8 @@ class CstParser {
         } else if (it.sep) {
           it.value = value;
         } else {
-          Object.assign(it, { key: value, sep: [] });
+          it.key = value;
+          it.sep = [];
           this.onKeyLine = true;
           return;
         }
@@ -293,7 +294,10 @@ class CstParser {
         const it = top.items[top.items.length - 1];
         if (!it || it.value) top.items.push({ start: [], key: value, sep: [] });
         else if (it.sep) it.value = value;
-        else Object.assign(it, { key: value, sep: [] });
+        else {
+          it.key = value;
+          it.sep = [];
+        }
         return;
       }
       default:
@@ -439,7 +443,10 @@ class CstParser {
       }
       switch (this.type) {
         case 'map-value-ind':
-          if (!it.sep) Object.assign(it, { key: null, sep: [this.sourceToken] });
+          if (!it.sep) {
+            it.key = null;
+            it.sep = [this.sourceToken];
+          }
           else if (it.value || atNextItem) map.items.push({ start, key: null, sep: [this.sourceToken] });
           else if (includesToken(it.sep, 'map-value-ind')) {
             this.stack.push({ type: 'block-map', offset: this.offset, indent: this.indent, items: [{ start: [], key: null, sep: [this.sourceToken] }] });
@@ -456,7 +463,8 @@ class CstParser {
           } else if (it.sep) {
             this.stack.push(fs);
           } else {
-            Object.assign(it, { key: fs, sep: [] });
+            it.key = fs;
+            it.sep = [];
             this.onKeyLine = true;
           }
           return;
@@ -536,7 +544,10 @@ class CstParser {
         case 'map-value-ind':
           if (!it || it.value) fc.items.push({ start: [], key: null, sep: [this.sourceToken] });
           else if (it.sep) it.sep.push(this.sourceToken);
-          else Object.assign(it, { key: null, sep: [this.sourceToken] });
+          else {
+            it.key = null;
+            it.sep = [this.sourceToken];
+          }
           return;
         case 'space':
         case 'comment':
@@ -551,7 +562,10 @@ class CstParser {
           const fs = this.flowScalar(this.type);
           if (!it || it.value) fc.items.push({ start: [], key: fs, sep: [] });
           else if (it.sep) this.stack.push(fs);
-          else Object.assign(it, { key: fs, sep: [] });
+          else {
+            it.key = fs;
+            it.sep = [];
+          }
           return;
         }
         case 'flow-map-end':
@@ -761,14 +775,14 @@ class Lexer {
 
   private parseDocument(): LexState {
     this.pushSpaces();
-    const lineEnd = this.lineEnd();
     this.pushIndicators();
+    // The line's end is looked up only where it is needed (indicators never cross it): most tokens are plain scalars.
     const ch = this.buf[this.pos];
     switch (ch) {
       case '#':
       case undefined:
       case '\n':
-        if (ch === '#') this.emit('comment', lineEnd - this.pos);
+        if (ch === '#') this.emit('comment', this.lineEnd() - this.pos);
         this.pushNewline();
         return this.parseLineStart();
       case '{':
@@ -783,10 +797,10 @@ class Lexer {
         return bail();
       case '"':
       case "'":
-        return this.parseQuotedScalar(ch, lineEnd);
+        return this.parseQuotedScalar(ch, this.lineEnd());
       case '|':
       case '>':
-        return this.parseBlockScalarHeader(lineEnd);
+        return this.parseBlockScalarHeader(this.lineEnd());
       default:
         return this.parsePlainScalar();
     }
@@ -990,6 +1004,53 @@ export function fastCst(text: string): TopToken[] | undefined {
 
 // ---- Composer -----------------------------------------------------------------------------------------------------
 
+// ---- Nodes ---------------------------------------------------------------------------------------------------------
+//
+// yaml's node constructors mark every instance with `Object.defineProperty(this, NODE_TYPE, { value })`, a call into
+// the runtime per node that was the largest single cost of composing. yaml reads the marker only as `node[NODE_TYPE]`
+// (isScalar, isMap, isPair, ...), so the same non-enumerable, read-only marker defined once on each class's prototype
+// answers the same for nodes that inherit it. The nodes made here have yaml's own prototypes (instanceof, methods,
+// deepStrictEqual and clone behave as for yaml's nodes) and the own fields yaml's constructors give them, in the same
+// order; only the marker is inherited instead of own. yaml's own instances keep their own marker, which shadows the
+// prototype's with the same value. Collections keep yaml's own non-enumerable `schema` property (per document).
+
+const NODE_TYPE = Symbol.for('yaml.node.type');
+
+/** Defines `NODE_TYPE` on a yaml class's prototype, as yaml's constructor defines it on each instance. */
+function markPrototype(proto: object, type: symbol): void {
+  if (Object.getOwnPropertyDescriptor(proto, NODE_TYPE)?.value === type) return;
+  Object.defineProperty(proto, NODE_TYPE, { value: type });
+}
+markPrototype(Scalar.prototype, Symbol.for('yaml.scalar'));
+markPrototype(Pair.prototype, Symbol.for('yaml.pair'));
+markPrototype(YAMLMap.prototype, Symbol.for('yaml.map'));
+markPrototype(YAMLSeq.prototype, Symbol.for('yaml.seq'));
+
+/** `new Scalar(value)` without the per-instance marker. */
+function newScalar(value: unknown): Scalar {
+  const node = Object.create(Scalar.prototype) as Scalar;
+  node.value = value;
+  return node;
+}
+
+/** `new Pair(key, value)` without the per-instance marker. */
+function newPair(key: Node, value: Node | null): Pair {
+  const pair = Object.create(Pair.prototype) as Pair;
+  pair.key = key;
+  pair.value = value;
+  return pair;
+}
+
+/** The fields of `new YAMLMap(schema)` / `new YAMLSeq(schema)` without the per-instance marker. */
+function initCollection<T extends YAMLMap | YAMLSeq>(coll: T, schema: Schema): T {
+  Object.defineProperty(coll, 'schema', { value: schema, configurable: true, enumerable: false, writable: true });
+  coll.items = [];
+  return coll;
+}
+const newMap = (schema: Schema): YAMLMap => initCollection(Object.create(YAMLMap.prototype) as YAMLMap, schema);
+const newSeq = (schema: Schema): YAMLSeq => initCollection(Object.create(YAMLSeq.prototype) as YAMLSeq, schema);
+
+
 const SCALAR_TAG = Symbol.for('yaml.scalar');
 
 interface ScalarTag {
@@ -1028,7 +1089,8 @@ function resolveProps(tokens: SourceToken[], indicator: Indicator, offset: numbe
   let hasNewline = false;
   let found: SourceToken | null = null;
   let comma: SourceToken | null = null;
-  for (const token of tokens) {
+  for (let i = 0; i < tokens.length; ++i) {
+    const token = tokens[i];
     switch (token.type) {
       case 'space':
         hasSpace = true;
@@ -1074,8 +1136,8 @@ function resolveEnd(end: SourceToken[] | undefined, offset: number, reqSpace: bo
   if (end) {
     let hasSpace = false;
     let sep = '';
-    for (const token of end) {
-      const { source, type } = token;
+    for (let i = 0; i < end.length; ++i) {
+      const { source, type } = end[i];
       switch (type) {
         case 'space':
           hasSpace = true;
@@ -1131,7 +1193,7 @@ function containsNewline(key: Value | null | undefined): boolean {
     case 'double-quoted-scalar':
     case 'single-quoted-scalar':
       if (key.source.includes('\n')) return true;
-      if (key.end) for (const st of key.end) if (st.type === 'newline') return true;
+      if (key.end) for (let i = 0; i < key.end.length; ++i) if (key.end[i].type === 'newline') return true;
       return false;
     case 'flow-collection':
       return false; // only empty ones are built
@@ -1162,6 +1224,14 @@ export function maybeNotString(value: string): boolean {
   }
 }
 
+/** Set when a tag's resolve reports an error (one shared callback instead of a closure per scalar). */
+let resolveFailed = false;
+const onResolveError = (): void => {
+  resolveFailed = true;
+};
+
+// The loops over tokens and items below are indexed rather than for...of: the composer mostly runs cold (start-up
+// parses each text once), and unoptimized for...of goes through the iterator protocol for every element.
 class FastComposer {
   private readonly tags: ScalarTag[];
   private readonly strTag: ScalarTag;
@@ -1217,17 +1287,18 @@ class FastComposer {
     const { value, type, comment, range } = token.type === 'block-scalar' ? resolveBlockScalar(ctx, token) : resolveFlowScalar(token);
     let tag = this.strTag;
     if (token.type === 'scalar' && maybeNotString(value)) {
-      for (const t of this.tags) {
+      for (let i = 0; i < this.tags.length; ++i) {
+        const t = this.tags[i];
         if (t.test!.test(value)) {
           tag = t;
           break;
         }
       }
     }
-    let failed = false;
-    const res = tag.resolve(value, () => (failed = true), ctx.options);
-    if (failed) bail();
-    const scalar = isScalar(res) ? res : new Scalar(res);
+    resolveFailed = false;
+    const res = tag.resolve(value, onResolveError, ctx.options);
+    if (resolveFailed) bail();
+    const scalar = isScalar(res) ? res : newScalar(res);
     scalar.range = range;
     scalar.source = value;
     if (type) scalar.type = type;
@@ -1237,12 +1308,12 @@ class FastComposer {
   }
 
   private resolveBlockMap(ctx: Ctx, bm: BlockMap): YAMLMap {
-    const map = new YAMLMap(ctx.schema);
+    const map = newMap(ctx.schema);
     if (ctx.atRoot) ctx.atRoot = false;
     let offset = bm.offset;
     let commentEnd: number | null = null;
-    for (const collItem of bm.items) {
-      const { start, key, sep, value } = collItem;
+    for (let i = 0; i < bm.items.length; ++i) {
+      const { start, key, sep, value } = bm.items[i];
       const keyProps = resolveProps(start, 'explicit-key-ind', offset, true);
       if (keyProps.found) bail();
       if (key) {
@@ -1270,7 +1341,7 @@ class FastComposer {
       if (keyProps.start < valueProps.found.offset - 1024) bail(); // KEY_OVER_1024_CHARS
       const valueNode = value ? this.composeNode(ctx, value, valueProps) : this.composeEmptyNode(ctx, offset, sep, null, valueProps);
       offset = valueNode.range![2];
-      map.items.push(new Pair(keyNode, valueNode));
+      map.items.push(newPair(keyNode, valueNode));
     }
     if (commentEnd && commentEnd < offset) bail(); // IMPOSSIBLE
     map.range = [bm.offset, offset, commentEnd ?? offset];
@@ -1278,12 +1349,13 @@ class FastComposer {
   }
 
   private resolveBlockSeq(ctx: Ctx, bs: BlockSeq): YAMLSeq {
-    const seq = new YAMLSeq(ctx.schema);
+    const seq = newSeq(ctx.schema);
     if (ctx.atRoot) ctx.atRoot = false;
     if (ctx.atKey) ctx.atKey = false;
     let offset = bs.offset;
     let commentEnd: number | null = null;
-    for (const { start, value } of bs.items) {
+    for (let i = 0; i < bs.items.length; ++i) {
+      const { start, value } = bs.items[i];
       const props = resolveProps(start, 'seq-item-ind', offset, true);
       if (!props.found) {
         if (value) bail(); // BAD_INDENT / MISSING_CHAR
@@ -1301,7 +1373,7 @@ class FastComposer {
 
   private resolveFlowCollection(ctx: Ctx, fc: FlowCollection): YAMLMap | YAMLSeq {
     const isMap = fc.start.source === '{';
-    const coll = isMap ? new YAMLMap(ctx.schema) : new YAMLSeq(ctx.schema);
+    const coll = isMap ? newMap(ctx.schema) : newSeq(ctx.schema);
     coll.flow = true;
     if (ctx.atRoot) ctx.atRoot = false;
     if (ctx.atKey) ctx.atKey = false;
@@ -1345,12 +1417,12 @@ class FastComposer {
       if (valueNode) {
         if (isBlock(value)) bail();
       } else if (valueProps.comment) bail();
-      const pair = new Pair(keyNode, valueNode);
+      const pair = newPair(keyNode, valueNode);
       if (isMap) {
         if (mapIncludes(coll.items as Pair[], keyNode)) bail(); // DUPLICATE_KEY
         (coll as YAMLMap).items.push(pair);
       } else {
-        const map = new YAMLMap(ctx.schema);
+        const map = newMap(ctx.schema);
         map.flow = true;
         map.items.push(pair);
         const endRange = (valueNode ?? keyNode).range!;
@@ -1377,8 +1449,8 @@ const isBlock = (token: Value | null | undefined): boolean => token?.type === 'b
 
 function mapIncludes(items: Pair[], search: Node): boolean {
   const v = isScalar(search) ? search.value : undefined;
-  for (const pair of items) {
-    const k = pair.key;
+  for (let i = 0; i < items.length; ++i) {
+    const k = items[i].key;
     if (k === search || (isScalar(search) && isScalar(k) && k.value === v)) return true;
   }
   return false;

@@ -1,5 +1,5 @@
 // YAML model: every document of a file, with offsets on every node. Never throws.
-import { Composer, Document, isMap, isScalar, Parser, type CST, type Node } from 'yaml';
+import { Composer, Document, isMap, isPair, isScalar, Parser, type CST } from 'yaml';
 import type { Position, Range, ResourceRef, Severity } from '../core/types';
 import { COMPOSE_OPTIONS, fastParse } from './fast';
 
@@ -51,8 +51,10 @@ export function parseYaml(text: string): ParsedFile {
   if (fast) fast.forEach((doc, index) => docs.push(parsedDocument(doc, index, text)));
   else composeAll(text, docs, problems);
   capProblems(problems);
-  const lineStarts = computeLineStarts(text);
+  // Line starts are computed on the first position asked for: many parses (files no one opens, with no findings) never are.
+  let lineStarts: number[] | undefined;
   const positionAt = (offset: number): Position => {
+    lineStarts ??= computeLineStarts(text);
     const clamped = Math.max(0, Math.min(offset, text.length));
     let lo = 0;
     let hi = lineStarts.length - 1;
@@ -124,6 +126,11 @@ function parsedDocument(doc: Document.Parsed, index: number, text: string): Pars
  */
 export function computeLineStarts(text: string): number[] {
   const starts = [0];
+  if (!text.includes('\r')) {
+    // The usual case, \n line ends only: indexOf finds them much faster than a loop over every character.
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+    return starts;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) starts.push(i + 1);
@@ -182,15 +189,28 @@ function scalarString(node: unknown): string | null {
 export function resourceOf(doc: Document.Parsed): ResourceRef | null {
   const root = doc.contents;
   if (!isMap(root)) return null;
-  const get = (map: Node, key: string): unknown => (isMap(map) ? map.get(key, true) : undefined);
-  const metadata = root.get('metadata', true) as Node | undefined;
+  const metadata = valueAt(root, 'metadata');
   const ref: ResourceRef = {
-    apiVersion: scalarString(get(root, 'apiVersion')),
-    kind: scalarString(get(root, 'kind')),
-    namespace: metadata ? scalarString(get(metadata, 'namespace')) : null,
-    name: metadata ? scalarString(get(metadata, 'name')) : null,
+    apiVersion: scalarString(valueAt(root, 'apiVersion')),
+    kind: scalarString(valueAt(root, 'kind')),
+    namespace: metadata ? scalarString(valueAt(metadata, 'namespace')) : null,
+    name: metadata ? scalarString(valueAt(metadata, 'name')) : null,
   };
   return ref.apiVersion || ref.kind ? ref : null;
+}
+
+/**
+ * The value node at a string key of a mapping, as yaml's `map.get(key, true)` finds it. Written out with an indexed
+ * loop because it runs for every document parsed, mostly at start-up while yaml's own lookup is still unoptimized.
+ */
+function valueAt(map: unknown, key: string): unknown {
+  if (!isMap(map)) return undefined;
+  const items = map.items;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    if (isPair(it) && (it.key === key || (isScalar(it.key) && it.key.value === key))) return it.value ?? undefined;
+  }
+  return undefined;
 }
 
 /** Friendly label for a resource, as the outline and messages show it: "Deployment default/vp0". */
