@@ -4,6 +4,7 @@
 import { isMap, isSeq, type Document } from 'yaml';
 import { parseYaml, type ParsedFile } from '../yaml/parse';
 import { groupOf, obj, str, type MeshResource, type Obj } from './model';
+import { plainOf } from './plain';
 
 /** Kinds without a namespace; every other kind is namespaced. */
 const CLUSTER_SCOPED = new Set([
@@ -87,14 +88,15 @@ function push<K>(m: Map<K, MeshResource[]>, k: K, r: MeshResource): void {
 
 /** Within a file the last definition of a resource is the one applied. A pod inferred from a workload never replaces a Pod the file defines, nor the reverse. */
 function ownOf(resources: readonly MeshResource[]): Pick<FileEntry, 'own' | 'shadowed'> {
+  const keys = resources.map((r) => `${identityOf(r)}|${r.derived ? 'd' : ''}`);
   const last = new Map<string, MeshResource>();
-  for (const r of resources) last.set(`${identityOf(r)}|${r.derived ? 'd' : ''}`, r);
+  resources.forEach((r, i) => last.set(keys[i], r));
   const out: Pick<FileEntry, 'own' | 'shadowed'> = { own: [], shadowed: [] };
-  for (const r of resources) {
-    const by = last.get(`${identityOf(r)}|${r.derived ? 'd' : ''}`)!;
+  resources.forEach((r, i) => {
+    const by = last.get(keys[i])!;
     if (by === r) out.own.push(r);
     else out.shadowed.push({ resource: r, by });
-  }
+  });
   return out;
 }
 
@@ -244,7 +246,7 @@ function extractResources(uri: string, parsed: ParsedFile, defaultNs: string, op
     if (!isMap(d.doc.contents) || broken.has(d.index) || broken.has(-1)) continue;
     let data: Obj;
     try {
-      data = obj(d.doc.toJS({ maxAliasCount: 100 }));
+      data = obj(plainOf(d.doc, 100));
     } catch {
       continue;
     }

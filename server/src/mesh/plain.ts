@@ -1,0 +1,63 @@
+// A YAML document as plain data, what `doc.toJS()` gives, without its per-call setup (an anchors map, a context, a
+// tag-aware path per node): the index converts every document of the workspace, so this is start-up time. Only the
+// common case is converted here (plain maps, sequences and scalars of yaml's own classes, string keys); anything whose
+// conversion has rules of its own (anchors and aliases, merge keys, non-string keys, tagged collections such as !!set
+// or !!omap, timestamps and other non-primitive scalar values) is left to toJS, so the result is always toJS's. Pure.
+import { Pair, Scalar, YAMLMap, YAMLSeq, type Document } from 'yaml';
+
+/** Returned by the converter for a node it does not convert (the whole document then goes to toJS). */
+const UNSUPPORTED = Symbol('unsupported');
+
+/** `doc.toJS({ maxAliasCount })`, faster for documents without anchors, aliases, merge keys or special tags. */
+export function plainOf(doc: Document.Parsed, maxAliasCount = 100): unknown {
+  const fast = convert(doc.contents);
+  return fast === UNSUPPORTED ? doc.toJS({ maxAliasCount }) : fast;
+}
+
+function convert(node: unknown): unknown {
+  // A pair without a value (`key:`) has a null value node; toJS gives null.
+  if (node === null) return null;
+  if (typeof node !== 'object') return UNSUPPORTED;
+  // Exact classes: subclasses (YAMLSet, YAMLOMap, ...) convert differently.
+  const proto = Object.getPrototypeOf(node);
+  if (proto === Scalar.prototype) {
+    const s = node as Scalar;
+    if (s.anchor) return UNSUPPORTED;
+    // toJS keeps a scalar's value as it is: primitives are copied; Dates, bigints, bytes and symbols are left to it.
+    const v = s.value;
+    return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : UNSUPPORTED;
+  }
+  if (proto === YAMLMap.prototype) {
+    const m = node as YAMLMap;
+    if (m.anchor) return UNSUPPORTED;
+    const out: Record<string, unknown> = {};
+    for (const pair of m.items) {
+      if (Object.getPrototypeOf(pair) !== Pair.prototype) return UNSUPPORTED;
+      const key = pair.key as Scalar | null;
+      // A merge key (`<<`, in YAML 1.1 or with the merge option; parsed, its value is a symbol) merges instead; other keys
+      // are stringified by toJS.
+      if (!key || Object.getPrototypeOf(key) !== Scalar.prototype || key.anchor || typeof key.value !== 'string' || key.value === '<<') return UNSUPPORTED;
+      const value = convert(pair.value);
+      if (value === UNSUPPORTED) return UNSUPPORTED;
+      // As yaml's addPairToJSMap: a key the object already has (a repeat, or an inherited one such as "__proto__" or
+      // "constructor") is defined as an own property, never assigned through a setter.
+      if (key.value in out) Object.defineProperty(out, key.value, { value, writable: true, enumerable: true, configurable: true });
+      else out[key.value] = value;
+    }
+    return out;
+  }
+  if (proto === YAMLSeq.prototype) {
+    const q = node as YAMLSeq;
+    if (q.anchor) return UNSUPPORTED;
+    const out: unknown[] = [];
+    for (const item of q.items) {
+      // A pair in a sequence (`[a: 1]`) becomes a one-key map in toJS: left to it.
+      const value = convert(item);
+      if (value === UNSUPPORTED) return UNSUPPORTED;
+      out.push(value);
+    }
+    return out;
+  }
+  // Aliases, pairs, tagged collections, anything else.
+  return UNSUPPORTED;
+}
