@@ -37,7 +37,9 @@ function podTemplateMetadata(root: unknown, kind: string | null): unknown {
 /** True for annotations in Istio's namespace (Istio's istioAnnotation): the key's prefix ends in istio.io. */
 export function isIstioKey(key: string): boolean {
   if (key === 'kubernetes.io/ingress.class') return true;
-  return key.split('/')[0].endsWith('istio.io');
+  // The part before the first "/" (split would allocate an array for every label and annotation of every document).
+  const slash = key.indexOf('/');
+  return (slash < 0 ? key : key.slice(0, slash)).endsWith('istio.io');
 }
 
 function scalarText(v: unknown): string {
@@ -46,8 +48,10 @@ function scalarText(v: unknown): string {
 }
 
 function keyedPairs(map: unknown): { key: string; pair: Pair }[] {
-  if (!isMap(map)) return [];
-  return map.items.flatMap((p) => (isScalar(p.key) && typeof p.key.value === 'string' && p.key.range ? [{ key: p.key.value, pair: p as Pair }] : []));
+  const out: { key: string; pair: Pair }[] = [];
+  if (!isMap(map)) return out;
+  for (const p of map.items) if (isScalar(p.key) && typeof p.key.value === 'string' && p.key.range) out.push({ key: p.key.value, pair: p as Pair });
+  return out;
 }
 
 interface Emit {

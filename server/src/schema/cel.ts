@@ -45,29 +45,61 @@ const K8S_FUNCS = [
 
 export type RuleOutcome = { kind: 'pass' } | { kind: 'fail' } | { kind: 'error'; message: string } | { kind: 'skip' };
 
-/** Outcomes remembered per rule for scalar `self` values (rules on strings and numbers see the same values often). */
+/** Outcomes remembered per rule and `self` value (documents repeat the same values often: ports, selectors, labels). */
 const MEMO_LIMIT = 50_000;
+/** Longest `self` key remembered (characters): a key costs about what building the value did; huge values are rare. */
+const KEY_CHARS = 2_000;
+/** Characters of keys remembered in all (about 8 MB), so large values cannot fill MEMO_LIMIT entries with big keys. */
+const MEMO_CHARS = 4_000_000;
 const oldSelfRules = new Map<string, boolean>();
+
+/**
+ * What a rule reads of a map `self`, when it reads it only through field selections (`self.f`, `has(self.f)`) and as
+ * the range of comprehensions (`self.all(key, ...)`, which iterate keys): the rule's outcome on a map depends on that
+ * part alone, so the caller may convert just it (CelConverter.project). Absent when the rule uses `self` otherwise.
+ */
+export interface Footprint {
+  /** Selected fields -> whether the value is read (false: only whether the field is set, by has()). */
+  readonly fields: ReadonlyMap<string, boolean>;
+  /** Every key is read (iterated), values only as `fields` says. */
+  readonly keys: boolean;
+}
+
+interface Compiled {
+  program: Program | null;
+  footprint: Footprint | undefined;
+}
 
 /** Compiles each rule once (per instance) and evaluates it with `self` bound. */
 export class CelRules {
   private readonly env: CelEnv = celEnv({ funcs: [...strings, ...K8S_FUNCS] });
-  private readonly programs = new Map<string, Program | null>();
-  /** Rule -> scalar self (typed) -> outcome: CEL is pure, so a rule's outcome on a scalar depends on that value alone. */
-  private readonly scalarOutcomes = new Map<string, Map<string, RuleOutcome>>();
+  private readonly compiled = new Map<string, Compiled>();
+  /** Rule -> key of `self` (selfKey) -> outcome: CEL is pure, so a rule's outcome depends on the value of `self` alone. */
+  private readonly outcomes = new Map<string, Map<string, RuleOutcome>>();
   private memoSize = 0;
+  private memoChars = 0;
+
+  private compile(expr: string): Compiled {
+    let c = this.compiled.get(expr);
+    if (c === undefined) {
+      try {
+        const parsed = parse(expr);
+        c = { program: plan(this.env, parsed) as unknown as Program, footprint: footprintOf(parsed.expr, expr) };
+      } catch {
+        c = { program: null, footprint: undefined }; // A rule we cannot compile is not the user's problem: skip it.
+      }
+      this.compiled.set(expr, c);
+    }
+    return c;
+  }
 
   private program(expr: string): Program | null {
-    let p = this.programs.get(expr);
-    if (p === undefined) {
-      try {
-        p = plan(this.env, parse(expr)) as unknown as Program;
-      } catch {
-        p = null; // A rule we cannot compile is not the user's problem: skip it.
-      }
-      this.programs.set(expr, p);
-    }
-    return p;
+    return this.compile(expr).program;
+  }
+
+  /** See Footprint; undefined when the rule needs all of `self` (or does not compile). */
+  footprint(expr: string): Footprint | undefined {
+    return this.compile(expr).footprint;
   }
 
   /** Whether a rule needs the previous object (transition rules are skipped on a single file). */
@@ -78,21 +110,22 @@ export class CelRules {
   }
 
   evaluate(expr: string, self: unknown): RuleOutcome {
-    const t = typeof self;
-    if ((self !== null && t !== 'string' && t !== 'number' && t !== 'bigint' && t !== 'boolean') || Object.is(self, -0)) return this.run(expr, self);
-    const key = `${t}:${String(self)}`;
-    let byValue = this.scalarOutcomes.get(expr);
+    const key = selfKey(self);
+    if (key === undefined) return this.run(expr, self);
+    let byValue = this.outcomes.get(expr);
     const known = byValue?.get(key);
     if (known) return known;
     const outcome = this.run(expr, self);
-    if (this.memoSize >= MEMO_LIMIT) {
-      this.scalarOutcomes.clear();
+    if (this.memoSize >= MEMO_LIMIT || this.memoChars >= MEMO_CHARS) {
+      this.outcomes.clear();
       this.memoSize = 0;
+      this.memoChars = 0;
       byValue = undefined;
     }
-    if (!byValue) this.scalarOutcomes.set(expr, (byValue = new Map()));
+    if (!byValue) this.outcomes.set(expr, (byValue = new Map()));
     byValue.set(key, outcome);
     this.memoSize++;
+    this.memoChars += key.length;
     return outcome;
   }
 
@@ -127,6 +160,123 @@ export class CelRules {
       return undefined;
     }
   }
+}
+
+/**
+ * A string that tells CEL values apart as the evaluator sees them (type included: 1 int, 1 double and "1" differ; maps
+ * in entry order), or undefined for values not worth remembering (too large, -0, or of a type the converter never makes).
+ */
+function selfKey(v: unknown): string | undefined {
+  const t = typeof v;
+  // Scalars: the common case, kept cheap.
+  if (t === 'string' || t === 'boolean' || t === 'bigint' || (t === 'number' && !Object.is(v, -0)) || v === null) return `${t}:${String(v)}`;
+  const parts: string[] = [];
+  const left = { chars: KEY_CHARS };
+  return appendKey(v, parts, left) ? parts.join('') : undefined;
+}
+
+function appendKey(v: unknown, parts: string[], left: { chars: number }): boolean {
+  if (--left.chars < 0) return false;
+  switch (typeof v) {
+    case 'string':
+      left.chars -= v.length;
+      parts.push(JSON.stringify(v));
+      return left.chars >= 0;
+    case 'bigint':
+      parts.push(`${v}n`);
+      return true;
+    case 'number':
+      if (Object.is(v, -0)) return false;
+      parts.push(String(v));
+      return true;
+    case 'boolean':
+      parts.push(v ? 'true' : 'false');
+      return true;
+    case 'object':
+      if (v === null) {
+        parts.push('null');
+        return true;
+      }
+      if (Array.isArray(v)) {
+        parts.push('[');
+        for (const x of v) {
+          if (!appendKey(x, parts, left)) return false;
+          parts.push(',');
+        }
+        parts.push(']');
+        return true;
+      }
+      if (v instanceof Map) {
+        parts.push('{');
+        for (const [k, x] of v) {
+          if (typeof k !== 'string') return false;
+          parts.push(JSON.stringify(k), ':');
+          if (!appendKey(x, parts, left)) return false;
+          parts.push(',');
+        }
+        parts.push('}');
+        return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The Footprint of a parsed rule: walks every expression; `self` may only appear as the operand of a field selection or
+ * as the range of a one-variable comprehension (two-variable ones bind values), and is never rebound by a comprehension
+ * variable. Macros (has, all, exists, ...) are already expanded by the parser.
+ */
+function footprintOf(root: unknown, expr: string): Footprint | undefined {
+  const fields = new Map<string, boolean>();
+  let keys = false;
+  let whole = false;
+  let seen = false;
+  const isSelf = (e: unknown): boolean => {
+    const k = (e as { exprKind?: { case?: string; value?: { name?: string } } } | undefined)?.exprKind;
+    return k?.case === 'identExpr' && k.value?.name === 'self';
+  };
+  const visit = (v: unknown): void => {
+    if (whole || v === null || typeof v !== 'object' || v instanceof Uint8Array) return;
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x);
+      return;
+    }
+    const o = v as { $typeName?: string; exprKind?: { case?: string; value?: unknown } };
+    if (o.$typeName === 'cel.expr.Expr' && o.exprKind) {
+      seen = true;
+      const { case: kind, value } = o.exprKind;
+      if (isSelf(o)) {
+        whole = true;
+        return;
+      }
+      if (kind === 'selectExpr') {
+        const sel = value as { operand?: unknown; field: string; testOnly: boolean };
+        if (isSelf(sel.operand)) {
+          fields.set(sel.field, (fields.get(sel.field) ?? false) || !sel.testOnly);
+          return;
+        }
+      }
+      if (kind === 'comprehensionExpr') {
+        const c = value as Record<string, unknown> & { iterVar?: string; iterVar2?: string; accuVar?: string };
+        if (c.iterVar === 'self' || c.iterVar2 === 'self' || c.accuVar === 'self') {
+          whole = true;
+          return;
+        }
+        if (isSelf(c.iterRange) && !c.iterVar2) {
+          keys = true;
+          for (const [k, x] of Object.entries(c)) if (k !== 'iterRange') visit(x);
+          return;
+        }
+      }
+    }
+    for (const x of Object.values(o)) visit(x);
+  };
+  visit(root);
+  // Fail safe if the parser's tree ever changes shape: a rule that names `self` but where the walk found no use of it.
+  if (!seen || (!keys && fields.size === 0 && /\bself\b/.test(expr))) return undefined;
+  return whole ? undefined : { fields, keys };
 }
 
 /** cel-go's error texts for the runtime errors users see most (the API server reports cel-go's). */

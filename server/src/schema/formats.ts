@@ -73,17 +73,17 @@ export function isLabelValue(v: string): string[] {
 
 /** metadata.name rules per kind (what the API server's ValidateXName functions check). */
 export function nameValidator(apiVersion: string, kind: string): (v: string) => string[] {
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   if (group === '' && kind === 'Service') return isDNS1035Label;
   if (group === '' && kind === 'Namespace') return isDNS1123Label;
-  if (group === 'batch' && kind === 'CronJob') {
-    return (v) => [...isDNS1123Subdomain(v), ...(v.length > 52 ? ['must be no more than 52 characters'] : [])];
-  }
-  if (group === 'batch' && kind === 'Job') {
-    return (v) => [...isDNS1123Subdomain(v), ...(v.length > 63 ? ['must be no more than 63 characters'] : [])];
-  }
+  if (group === 'batch' && kind === 'CronJob') return cronJobName;
+  if (group === 'batch' && kind === 'Job') return jobName;
   return isDNS1123Subdomain;
 }
+
+const cronJobName = (v: string): string[] => [...isDNS1123Subdomain(v), ...(v.length > 52 ? ['must be no more than 52 characters'] : [])];
+const jobName = (v: string): string[] => [...isDNS1123Subdomain(v), ...(v.length > 63 ? ['must be no more than 63 characters'] : [])];
 
 const INT32 = [-2147483648, 2147483647];
 const INT64 = [-(2 ** 63), 2 ** 63];

@@ -86,15 +86,26 @@ export class SchemaFile {
       if (!target) return {};
       const cached = this.merged.get(n);
       if (cached) return cached;
+      // Most references are a bare {$ref}: the target itself, with no copy made (resolve runs on every visit).
+      if (!hasOwnKeys(n)) {
+        n = target;
+        continue;
+      }
       const own: SchemaNode = { ...n };
       delete own.$ref;
-      const out: SchemaNode = Object.keys(own).length === 0 ? target : { ...target, ...own };
+      const out: SchemaNode = { ...target, ...own };
       if (own.allOf && target.allOf) out.allOf = [...target.allOf, ...own.allOf];
-      if (out !== target && target.$ref === undefined) this.merged.set(n, out);
+      if (target.$ref === undefined) this.merged.set(n, out);
       n = out;
     }
     return n;
   }
+}
+
+/** Whether a $ref node says anything besides its $ref. */
+function hasOwnKeys(n: SchemaNode): boolean {
+  for (const k in n) if (k !== '$ref') return true;
+  return false;
 }
 
 export interface GroupVersionKind {

@@ -40,7 +40,11 @@ class Compiled {
   readonly nullable: boolean;
   /** enum, format, lengths, pattern or numeric bounds: scalar() has something to check. */
   readonly scalarChecks: boolean;
-  readonly props: Record<string, SchemaNode> | undefined;
+  /**
+   * properties as a Map: schema nodes come in hundreds of shapes, so a keyed read of the JSON object is a megamorphic
+   * lookup (the walk's single most expensive line); a Map reads the same way for all of them.
+   */
+  readonly props: Map<string, SchemaNode> | undefined;
   readonly ap: SchemaNode | boolean | undefined;
   /** Unknown fields allowed (preserve-unknown-fields or additionalProperties: true). */
   readonly open: boolean;
@@ -49,6 +53,8 @@ class Compiled {
   readonly cel: boolean;
   /** required, minProperties or maxProperties. */
   readonly objectCounts: boolean;
+  /** minProperties or maxProperties. */
+  readonly propertyCounts: boolean;
   /** minItems, maxItems, a list type or uniqueItems. */
   readonly arrayChecks: boolean;
   branchKeys: ReadonlySet<string> | undefined;
@@ -58,13 +64,14 @@ class Compiled {
     this.nullable = !!s.nullable;
     this.scalarChecks = s.enum !== undefined || s.format !== undefined || s.minLength !== undefined || s.maxLength !== undefined ||
       s.pattern !== undefined || s.minimum !== undefined || s.maximum !== undefined || !!s.multipleOf;
-    this.props = s.properties;
+    this.props = s.properties ? new Map(Object.entries(s.properties)) : undefined;
     this.ap = s.additionalProperties;
     this.open = !!s['x-kubernetes-preserve-unknown-fields'] || s.additionalProperties === true;
     this.embedded = !!s['x-kubernetes-embedded-resource'];
     this.combinators = !!(s.allOf || s.oneOf || s.anyOf || s.not);
     this.cel = !!s['x-kubernetes-validations'];
-    this.objectCounts = s.required !== undefined || s.minProperties !== undefined || s.maxProperties !== undefined;
+    this.propertyCounts = s.minProperties !== undefined || s.maxProperties !== undefined;
+    this.objectCounts = s.required !== undefined || this.propertyCounts;
     this.arrayChecks = s.minItems !== undefined || s.maxItems !== undefined || s['x-kubernetes-list-type'] !== undefined || !!s.uniqueItems;
   }
 }
@@ -79,6 +86,9 @@ interface Walk {
   cel: CelConverter;
   /** SchemaType issues reported on this walk so far (CEL rules of a value with a type error are not evaluated). */
   typeErrors: number;
+  /** The path to the visited value: keys and item indexes, with their kinds (PROP, ENTRY, ITEM). */
+  segs: (string | number)[];
+  segKinds: number[];
 }
 
 /** Characters of document source the result cache keeps (its keys are copies, so old file texts are not kept alive). */
@@ -100,8 +110,10 @@ export class SchemaValidator {
    * (the schemas never change), except for directives (%YAML, %TAG), which live before "---": files with any are not cached.
    */
   validateCached(pd: ParsedDocument, text: string, token?: Cancellation): SchemaIssue[] {
-    if (this.directivesOf?.text !== text) this.directivesOf = { text, has: /^%/m.test(text) };
-    const [from, , to] = pd.doc.range;
+    // Most files have no "%" at all: indexOf (a plain scan) answers for them before the regular expression runs.
+    if (this.directivesOf?.text !== text) this.directivesOf = { text, has: text.includes('%') && /^%/m.test(text) };
+    const from = pd.doc.range[0];
+    const to = pd.doc.range[2];
     if (this.directivesOf.has || !(from >= 0 && to >= from && to <= text.length)) return this.validateDocument(pd, token);
     const key = text.slice(from, to);
     const hit = this.results.get(key);
@@ -112,7 +124,7 @@ export class SchemaValidator {
     }
     const issues = this.validateDocument(pd, token);
     if (token?.isCancellationRequested || key.length > CACHE_CHARS / 4) return issues;
-    this.results.set(Buffer.from(key, 'utf16le').toString('utf16le'), issues.map((i) => ({ ...i, start: i.start - from, end: i.end - from })));
+    this.results.set(detached(key), issues.map((i) => ({ ...i, start: i.start - from, end: i.end - from })));
     this.cachedChars += key.length;
     for (const k of this.results.keys()) {
       if (this.cachedChars <= CACHE_CHARS) break;
@@ -130,16 +142,20 @@ export class SchemaValidator {
     const found = this.store.lookup(apiVersion, kind);
     if (!found) return [];
     const budget: Budget = { left: DOCUMENT_BUDGET };
-    const w: Walk = { doc: pd.doc, file: found.file, out: [], budget, strict: true, cel: new CelConverter(pd.doc, found.file, budget), typeErrors: 0 };
+    const w: Walk = {
+      doc: pd.doc, file: found.file, out: [], budget, strict: true, cel: new CelConverter(pd.doc, found.file, budget), typeErrors: 0,
+      segs: [], segKinds: [],
+    };
     const kindPair = root.items.find((p) => isScalar(p.key) && p.key.value === 'kind');
     const anchor = spanOf(kindPair?.value as Node | undefined) ?? spanOf(root.items[0]?.key as Node | undefined) ?? [pd.start, pd.start + 1];
-    this.node(w, root, found.root, '', anchor);
+    this.node(w, root, found.root, anchor[0], anchor[1]);
     if (budget.left >= 0) validateMetadata(root, apiVersion, kind, found.file.builtin, w.out);
     return w.out;
   }
 
-  private report(w: Walk, span: Span, code: SchemaCode, message: string, severity: Severity = 'Error'): void {
-    w.out.push({ start: span[0], end: Math.max(span[1], span[0]), code, message, severity });
+  /** Issues point at [from, to) (to is raised to from when smaller). */
+  private report(w: Walk, from: number, to: number, code: SchemaCode, message: string, severity: Severity = 'Error'): void {
+    w.out.push({ start: from, end: Math.max(to, from), code, message, severity });
     if (code === 'SchemaType') w.typeErrors++;
   }
 
@@ -149,72 +165,89 @@ export class SchemaValidator {
     return c;
   }
 
-  /** Validates `raw` against `schema`; `anchor` is where problems about the whole value point (its key). */
-  private node(w: Walk, raw: unknown, schema: SchemaNode, path: string, anchor: Span): void {
+  /**
+   * Validates `raw` against `schema`; [a0, a1) is where problems about the whole value point (its key). The value's
+   * path is w.segs (the caller pushes it): spans and paths are plain numbers and a stack, not objects and strings
+   * made for every value, since almost every value is valid and they are only read to word an issue.
+   */
+  private node(w: Walk, raw: unknown, schema: SchemaNode, a0: number, a1: number): void {
     if (--w.budget.left < 0) return;
     const node = deref(w.doc, raw, w.budget);
     const c = this.compiled(w.file, schema);
     const s = c.s;
+    // kindOf(node), with the scalar's value kept and each node type tested once.
+    let kind: ValueKind = 'null';
+    let value: unknown;
     const scalar = node !== null && isScalar(node);
-    const value = scalar ? scalarValue(node) : undefined;
-    const kind = scalar ? valueKind(value) : kindOf(node);
-    const at: Span = scalar ? spanOf(node) ?? anchor : anchor;
-    const p = path || '<root>';
+    if (scalar) kind = valueKind((value = scalarValue(node)));
+    else if (isMap(node)) kind = 'object';
+    else if (isSeq(node)) kind = 'array';
+    // A scalar's issues point at the scalar; a collection's at its key.
+    const r = scalar ? node.range : undefined;
+    const at0 = r ? r[0] : a0;
+    const at1 = r ? Math.max(r[0], r[1]) : a1;
     if (kind === 'null') {
       const type = c.type;
       if (w.file.builtin || c.nullable || !type) return;
-      this.report(w, at, 'SchemaType', `${p}: Invalid value: "null": ${p} in body must be of type ${type}: "null"`);
+      const p = shownPath(w);
+      this.report(w, at0, at1, 'SchemaType', `${p}: Invalid value: "null": ${p} in body must be of type ${type}: "null"`);
       return;
     }
     const typeErrorsBefore = w.typeErrors;
-    if (!this.typeOk(w, c.type, kind, p, at)) return;
+    if (!this.typeOk(w, c.type, kind, at0, at1)) return;
     if (scalar) {
-      if (c.scalarChecks) this.scalar(w, s, value, kind, p, at);
-    } else if (isMap(node)) this.object(w, node, c, path, at);
-    else if (isSeq(node)) this.array(w, node, s, c.arrayChecks, path, at);
-    if (c.combinators) this.combinators(w, node, s, p, at);
-    if (c.cel && w.strict && w.typeErrors === typeErrorsBefore) this.celRules(w, node, schema, s, path, at);
+      if (c.scalarChecks) this.scalar(w, s, value, kind, at0, at1);
+    } else if (kind === 'object') this.object(w, node as YAMLMap, c, at0, at1);
+    else if (kind === 'array') this.array(w, node as YAMLSeq, s, c.arrayChecks, at0, at1);
+    if (c.combinators) this.combinators(w, node, s, at0, at1);
+    if (c.cel && w.strict && w.typeErrors === typeErrorsBefore) this.celRules(w, node, schema, s, at0, at1);
   }
 
-  private typeOk(w: Walk, type: string | undefined, kind: ValueKind, p: string, at: Span): boolean {
+  private typeOk(w: Walk, type: string | undefined, kind: ValueKind, at0: number, at1: number): boolean {
     if (!type) return true;
     const ok = type === kind || (type === 'number' && kind === 'integer') ||
       (type === 'int-or-string' && (kind === 'integer' || kind === 'string')) ||
       (type === 'quantity' && (kind === 'integer' || kind === 'number' || kind === 'string'));
     if (!ok) {
+      const p = shownPath(w);
       const shown = type === 'quantity' ? 'string' : type === 'int-or-string' ? 'integer or string' : type;
-      this.report(w, at, 'SchemaType', `${p}: Invalid value: "${kind}": ${p} in body must be of type ${shown}: "${kind}"`);
+      this.report(w, at0, at1, 'SchemaType', `${p}: Invalid value: "${kind}": ${p} in body must be of type ${shown}: "${kind}"`);
     }
     return ok;
   }
 
-  private scalar(w: Walk, s: SchemaNode, v: unknown, kind: ValueKind, p: string, at: Span): void {
-    if (s.enum && !s.enum.some((e) => e === v)) {
+  private scalar(w: Walk, s: SchemaNode, v: unknown, kind: ValueKind, at0: number, at1: number): void {
+    if (s.enum && s.enum.indexOf(v) < 0) {
       const allowed = s.enum.map((e) => JSON.stringify(e)).join(', ');
-      this.report(w, at, 'SchemaEnum', `${p}: Unsupported value: ${JSON.stringify(v)}: supported values: ${allowed}`);
+      this.report(w, at0, at1, 'SchemaEnum', `${shownPath(w)}: Unsupported value: ${JSON.stringify(v)}: supported values: ${allowed}`);
     }
-    if (typeof v === 'string') this.string(w, s, v, p, at);
-    else if (typeof v === 'number') this.number(w, s, v, kind, p, at);
+    if (typeof v === 'string') this.string(w, s, v, at0, at1);
+    else if (typeof v === 'number') this.number(w, s, v, kind, at0, at1);
   }
 
-  private string(w: Walk, s: SchemaNode, v: string, p: string, at: Span): void {
-    const shown = JSON.stringify(v);
+  private string(w: Walk, s: SchemaNode, v: string, at0: number, at1: number): void {
     if (s.format && !stringFormatOk(s.format, v)) {
+      const p = shownPath(w);
+      const shown = JSON.stringify(v);
       const msg = s.format === 'quantity'
         ? "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
         : `${p} in body must be of type ${s.format}: ${shown}`;
-      this.report(w, at, 'SchemaFormat', `${p}: Invalid value: ${shown}: ${msg}`);
+      this.report(w, at0, at1, 'SchemaFormat', `${p}: Invalid value: ${shown}: ${msg}`);
     }
-    const len = s.minLength !== undefined || s.maxLength !== undefined ? [...v].length : 0;
+    const len = s.minLength !== undefined || s.maxLength !== undefined ? codePoints(v) : 0;
     if (s.minLength !== undefined && len < s.minLength) {
-      this.report(w, at, 'SchemaLength', `${p}: Invalid value: ${shown}: ${p} in body should be at least ${s.minLength} chars long`);
+      const p = shownPath(w);
+      this.report(w, at0, at1, 'SchemaLength', `${p}: Invalid value: ${JSON.stringify(v)}: ${p} in body should be at least ${s.minLength} chars long`);
     }
     if (s.maxLength !== undefined && len > s.maxLength) {
-      this.report(w, at, 'SchemaLength', `${p}: Too long: may not be more than ${s.maxLength} bytes`);
+      this.report(w, at0, at1, 'SchemaLength', `${shownPath(w)}: Too long: may not be more than ${s.maxLength} bytes`);
     }
     if (s.pattern) {
       const re = this.pattern(s.pattern);
-      if (re && !re.test(v)) this.report(w, at, 'SchemaPattern', `${p}: Invalid value: ${shown}: ${p} in body should match '${s.pattern}'`);
+      if (re && !re.test(v)) {
+        const p = shownPath(w);
+        this.report(w, at0, at1, 'SchemaPattern', `${p}: Invalid value: ${JSON.stringify(v)}: ${p} in body should match '${s.pattern}'`);
+      }
     }
   }
 
@@ -235,163 +268,208 @@ export class SchemaValidator {
     return re;
   }
 
-  private number(w: Walk, s: SchemaNode, v: number, kind: ValueKind, p: string, at: Span): void {
+  private number(w: Walk, s: SchemaNode, v: number, kind: ValueKind, at0: number, at1: number): void {
     if (s.format && kind === 'integer' && !integerFormatOk(s.format, v)) {
-      this.report(w, at, 'SchemaFormat', `${p}: Invalid value: ${v}: ${p} in body must be of type ${s.format}: "${v}"`);
+      const p = shownPath(w);
+      this.report(w, at0, at1, 'SchemaFormat', `${p}: Invalid value: ${v}: ${p} in body must be of type ${s.format}: "${v}"`);
     }
     if (s.minimum !== undefined && (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum)) {
+      const p = shownPath(w);
       const rel = s.exclusiveMinimum ? 'greater than' : 'greater than or equal to';
-      this.report(w, at, 'SchemaRange', `${p}: Invalid value: ${v}: ${p} in body should be ${rel} ${s.minimum}`);
+      this.report(w, at0, at1, 'SchemaRange', `${p}: Invalid value: ${v}: ${p} in body should be ${rel} ${s.minimum}`);
     }
     if (s.maximum !== undefined && (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum)) {
+      const p = shownPath(w);
       const rel = s.exclusiveMaximum ? 'less than' : 'less than or equal to';
-      this.report(w, at, 'SchemaRange', `${p}: Invalid value: ${v}: ${p} in body should be ${rel} ${s.maximum}`);
+      this.report(w, at0, at1, 'SchemaRange', `${p}: Invalid value: ${v}: ${p} in body should be ${rel} ${s.maximum}`);
     }
     if (s.multipleOf && Math.abs(v / s.multipleOf - Math.round(v / s.multipleOf)) > 1e-9) {
-      this.report(w, at, 'SchemaRange', `${p}: Invalid value: ${v}: ${p} in body should be a multiple of ${s.multipleOf}`);
+      const p = shownPath(w);
+      this.report(w, at0, at1, 'SchemaRange', `${p}: Invalid value: ${v}: ${p} in body should be a multiple of ${s.multipleOf}`);
     }
   }
 
-  private object(w: Walk, map: YAMLMap, c: Compiled, path: string, at: Span): void {
-    const p = path || '<root>';
+  private object(w: Walk, map: YAMLMap, c: Compiled, at0: number, at1: number): void {
     const { s, props, ap, open } = c;
     const branchKeys = c.combinators ? (c.branchKeys ??= branchProperties(w.file, s)) : NO_KEYS;
-    const present = c.objectCounts ? new Set<string>() : undefined;
-    for (const pair of map.items as Pair[]) {
+    // Distinct keys are only counted for min/maxProperties (rare); required fields are looked up afterwards.
+    const present = c.propertyCounts ? new Set<string>() : undefined;
+    const items = map.items as Pair[];
+    for (let i = 0; i < items.length; i++) {
+      const pair = items[i];
       const keyNode = pair.key as Node | null;
       if (!isScalar(keyNode)) continue;
       const key = String(keyNode.value);
       present?.add(key);
-      const keySpan = spanOf(keyNode) ?? at;
-      const child = props && Object.hasOwn(props, key) ? props[key] : undefined;
-      if (child) {
-        this.node(w, pair.value ?? null, child, path ? `${path}.${key}` : key, keySpan);
-      } else if (typeof ap === 'object') {
-        this.node(w, pair.value ?? null, ap, `${p}[${key}]`, keySpan);
+      // Problems about the value point at its key.
+      const r = keyNode.range;
+      const k0 = r ? r[0] : at0;
+      const k1 = r ? Math.max(r[0], r[1]) : at1;
+      const child = props?.get(key);
+      if (child || typeof ap === 'object') {
+        w.segs.push(key);
+        w.segKinds.push(child ? PROP : ENTRY);
+        this.node(w, pair.value ?? null, child ?? (ap as SchemaNode), k0, k1);
+        w.segs.pop();
+        w.segKinds.pop();
       } else if (!open && w.strict && !branchKeys.has(key) && !(c.embedded && EMBEDDED_KEYS.has(key))) {
-        this.unknownField(w, key, path, keySpan, s, branchKeys);
+        this.unknownField(w, key, k0, k1, s, branchKeys);
       }
     }
-    if (!present) return;
+    if (!c.objectCounts) return;
     for (const r of s.required ?? []) {
-      if (present.has(r)) continue;
-      const rs = props?.[r] ? w.file.resolve(props[r]) : undefined;
+      if (present ? present.has(r) : hasKey(items, r)) continue;
+      const rp = props?.get(r);
+      const rs = rp ? w.file.resolve(rp) : undefined;
       if (rs?.default !== undefined) continue;
-      this.report(w, at, 'SchemaRequired', `${path ? `${path}.${r}` : r}: Required value`);
+      const path = pathOf(w);
+      this.report(w, at0, at1, 'SchemaRequired', `${path ? `${path}.${r}` : r}: Required value`);
     }
+    if (!present) return;
     if (s.minProperties !== undefined && present.size < s.minProperties) {
-      this.report(w, at, 'SchemaLength', `${p}: Invalid value: ${present.size}: ${p} in body should have at least ${s.minProperties} properties`);
+      const p = shownPath(w);
+      this.report(w, at0, at1, 'SchemaLength', `${p}: Invalid value: ${present.size}: ${p} in body should have at least ${s.minProperties} properties`);
     }
     if (s.maxProperties !== undefined && present.size > s.maxProperties) {
-      this.report(w, at, 'SchemaLength', `${p}: Too many: ${present.size}: must have at most ${s.maxProperties} items`);
+      this.report(w, at0, at1, 'SchemaLength', `${shownPath(w)}: Too many: ${present.size}: must have at most ${s.maxProperties} items`);
     }
   }
 
-  private unknownField(w: Walk, key: string, path: string, span: Span, s: SchemaNode, branchKeys: ReadonlySet<string>): void {
+  private unknownField(w: Walk, key: string, at0: number, at1: number, s: SchemaNode, branchKeys: ReadonlySet<string>): void {
+    const path = pathOf(w);
     const full = path ? `${path}.${key}` : key;
     const allowed = [...Object.keys(s.properties ?? {}), ...branchKeys];
     const guess = didYouMean(key, allowed);
     // A Warning, as the API server's own default field validation (`Warn`) treats it: the field is dropped. kubectl's
     // strict mode rejects it; raise it with istioWorkbench.analysis.severityOverrides {"SchemaUnknownField": "Error"}.
-    this.report(w, span, 'SchemaUnknownField', `unknown field "${full}"${guess ? ` (did you mean "${guess}"?)` : ''}`, 'Warning');
+    this.report(w, at0, at1, 'SchemaUnknownField', `unknown field "${full}"${guess ? ` (did you mean "${guess}"?)` : ''}`, 'Warning');
   }
 
-  private array(w: Walk, seq: YAMLSeq, s: SchemaNode, checks: boolean, path: string, at: Span): void {
-    const p = path || '<root>';
+  private array(w: Walk, seq: YAMLSeq, s: SchemaNode, checks: boolean, at0: number, at1: number): void {
     const n = seq.items.length;
-    const spans: Span[] = [];
     const items = s.items;
-    for (let i = 0; i < n; i++) {
-      const item = seq.items[i];
-      const span = itemSpan(item as Node) ?? at;
-      spans.push(span);
-      if (items) this.node(w, item, items, `${p}[${i}]`, span);
+    if (items) {
+      for (let i = 0; i < n; i++) {
+        const item = seq.items[i] as Node | null;
+        // The item's span (itemSpan), inline: a scalar itself; a mapping up to the end of its first key.
+        let i0 = at0;
+        let i1 = at1;
+        const first = isMap(item) && item.items.length ? (item.items[0].key as Node | null)?.range : undefined;
+        const ir = item?.range;
+        if (first && ir) {
+          i0 = ir[0];
+          i1 = Math.max(first[0], first[1]);
+        } else if (ir) {
+          i0 = ir[0];
+          i1 = Math.max(ir[0], ir[1]);
+        }
+        w.segs.push(i);
+        w.segKinds.push(ITEM);
+        this.node(w, item, items, i0, i1);
+        w.segs.pop();
+        w.segKinds.pop();
+      }
     }
     if (!checks) return;
     if (s.minItems !== undefined && n < s.minItems) {
-      this.report(w, at, 'SchemaLength', `${p}: Invalid value: ${n}: ${p} in body should have at least ${s.minItems} items`);
+      const p = shownPath(w);
+      this.report(w, at0, at1, 'SchemaLength', `${p}: Invalid value: ${n}: ${p} in body should have at least ${s.minItems} items`);
     }
-    if (s.maxItems !== undefined && n > s.maxItems) this.report(w, at, 'SchemaLength', `${p}: Too many: ${n}: must have at most ${s.maxItems} items`);
+    if (s.maxItems !== undefined && n > s.maxItems) this.report(w, at0, at1, 'SchemaLength', `${shownPath(w)}: Too many: ${n}: must have at most ${s.maxItems} items`);
     const listType = s['x-kubernetes-list-type'];
-    if (listType === 'set' || listType === 'map' || s.uniqueItems) this.duplicates(w, seq, s, p, spans);
+    if (listType === 'set' || listType === 'map' || s.uniqueItems) this.duplicates(w, seq, s, at0, at1);
   }
 
   /** list-type set/map (and uniqueItems): each element, or each element's key fields, must be unique. */
-  private duplicates(w: Walk, seq: YAMLSeq, s: SchemaNode, p: string, spans: Span[]): void {
+  private duplicates(w: Walk, seq: YAMLSeq, s: SchemaNode, at0: number, at1: number): void {
     const keys = s['x-kubernetes-list-type'] === 'map' ? s['x-kubernetes-list-map-keys'] ?? [] : undefined;
     const itemSchema = s.items ? w.file.resolve(s.items) : undefined;
     const seen = new Set<string>();
     seq.items.forEach((raw, i) => {
       const item = deref(w.doc, raw, w.budget);
       let id: string | undefined;
-      let shown: string;
+      let parts: [string, unknown][] | undefined;
       if (keys) {
         if (!isMap(item)) return;
-        const parts: [string, unknown][] = keys.map((k) => {
+        parts = keys.map((k) => {
           const v = deref(w.doc, item.get(k, true), w.budget);
           const ks = itemSchema?.properties?.[k] ? w.file.resolve(itemSchema.properties[k]) : undefined;
           return [k, v && isScalar(v) ? scalarValue(v) : ks?.default];
         });
         id = JSON.stringify(parts);
-        shown = `map[string]interface {}{${parts.filter(([, v]) => v !== undefined).map(([k, v]) => `"${k}":${JSON.stringify(v)}`).join(', ')}}`;
       } else {
         if (!isScalar(item)) return;
-        const v = scalarValue(item);
-        id = JSON.stringify(v);
-        shown = JSON.stringify(v);
+        id = JSON.stringify(scalarValue(item));
       }
       if (seen.has(id)) {
+        const shown = parts
+          ? `map[string]interface {}{${parts.filter(([, v]) => v !== undefined).map(([k, v]) => `"${k}":${JSON.stringify(v)}`).join(', ')}}`
+          : id;
+        const [from, to] = itemSpan(raw as Node | null) ?? [at0, at1];
         // Built-in types accept some duplicates on create (only server-side apply rejects them): warn there.
-        this.report(w, spans[i], 'SchemaDuplicate', `${p}[${i}]: Duplicate value: ${shown}`, w.file.builtin ? 'Warning' : 'Error');
+        this.report(w, from, to, 'SchemaDuplicate', `${shownPath(w)}[${i}]: Duplicate value: ${shown}`, w.file.builtin ? 'Warning' : 'Error');
       }
       seen.add(id);
     });
   }
 
   /** oneOf/anyOf/allOf/not as Istio's and Gateway API's schemas use them (branches mostly say which fields are set). */
-  private combinators(w: Walk, node: Node | null, s: SchemaNode, p: string, at: Span): void {
+  private combinators(w: Walk, node: Node | null, s: SchemaNode, at0: number, at1: number): void {
     if (s.allOf) {
       const strict = w.strict;
       w.strict = false;
-      for (const b of s.allOf) this.node(w, node, b, p === '<root>' ? '' : p, at);
+      for (const b of s.allOf) this.node(w, node, b, at0, at1);
       w.strict = strict;
     }
     if (s.oneOf) {
       const matching = s.oneOf.filter((b) => this.matches(w, node, b));
       if (matching.length !== 1) {
+        const p = shownPath(w);
         const fields = matching.flatMap((b) => w.file.resolve(b).required ?? []);
         const hint = matching.length > 1 && fields.length > 1 ? `: only one of ${fields.map((f) => `"${f}"`).join(', ')} may be set` : '';
         const found = matching.length > 1 ? `. Found ${matching.length} valid alternatives` : '';
-        this.report(w, at, 'SchemaOneOf', `${p}: Invalid value: "${kindOf(node)}": ${p} in body must validate one and only one schema (oneOf)${found}${hint}`);
+        this.report(w, at0, at1, 'SchemaOneOf', `${p}: Invalid value: "${kindOf(node)}": ${p} in body must validate one and only one schema (oneOf)${found}${hint}`);
       }
     }
     if (s.anyOf && !s.anyOf.some((b) => this.matches(w, node, b))) {
-      this.report(w, at, 'SchemaOneOf', `${p}: Invalid value: "${kindOf(node)}": ${p} in body must validate at least one schema (anyOf)`);
+      const p = shownPath(w);
+      this.report(w, at0, at1, 'SchemaOneOf', `${p}: Invalid value: "${kindOf(node)}": ${p} in body must validate at least one schema (anyOf)`);
     }
     if (s.not && this.matches(w, node, s.not)) {
-      this.report(w, at, 'SchemaOneOf', `${p}: Invalid value: "${kindOf(node)}": ${p} in body must not validate the schema (not)`);
+      const p = shownPath(w);
+      this.report(w, at0, at1, 'SchemaOneOf', `${p}: Invalid value: "${kindOf(node)}": ${p} in body must not validate the schema (not)`);
     }
   }
 
+  /**
+   * Whether `node` satisfies `branch` alone. Only the number of issues is read, never their text or place, so the walk
+   * shares the path stack (pushes and pops balance) and starts at an empty span.
+   */
   private matches(w: Walk, node: Node | null, branch: SchemaNode): boolean {
     const scratch: Walk = { ...w, out: [], strict: false, typeErrors: 0 };
-    this.node(scratch, node, branch, '', [0, 0]);
+    this.node(scratch, node, branch, 0, 0);
     return scratch.out.length === 0;
   }
 
-  private celRules(w: Walk, node: Node | null, schema: SchemaNode, s: SchemaNode, path: string, at: Span): void {
-    const p = path || '<root>';
-    let self: unknown;
+  private celRules(w: Walk, node: Node | null, schema: SchemaNode, s: SchemaNode, at0: number, at1: number): void {
+    let whole: unknown;
     let converted = false;
+    const wholeSelf = (): unknown => {
+      if (!converted) {
+        whole = w.cel.convert(node, schema);
+        converted = true;
+      }
+      return whole;
+    };
     for (const rule of s['x-kubernetes-validations'] ?? []) {
       if (!rule.rule || CelRules.usesOldSelf(rule.rule) || w.budget.left < 0) continue;
-      if (!converted) {
-        self = w.cel.convert(node, schema);
-        converted = true;
-        if (w.budget.left < 0) return;
-      }
+      // A rule that reads only some fields of `self` gets only those converted (and is remembered by them alone).
+      const fields = this.rules.footprint(rule.rule);
+      const self = (fields && w.cel.project(node, schema, fields)) ?? wholeSelf();
+      if (w.budget.left < 0) return;
       const outcome = this.rules.evaluate(rule.rule, self);
       if (outcome.kind === 'pass' || outcome.kind === 'skip') continue;
+      const p = shownPath(w);
       const ruleText = (rule.message ?? rule.rule).trim();
       const fieldPath = rule.fieldPath ? `${p === '<root>' ? '' : p}${rule.fieldPath.startsWith('.') || rule.fieldPath.startsWith('[') ? '' : '.'}${rule.fieldPath}` : p;
       const type = typeName(s) ?? 'object';
@@ -399,12 +477,65 @@ export class SchemaValidator {
       if (outcome.kind === 'error') {
         detail = `Invalid value: "${type}": ${outcome.message} evaluating rule: ${ruleText}`;
       } else {
-        const msg = (rule.messageExpression && this.rules.message(rule.messageExpression, self)) || rule.message?.trim() || `failed rule: ${rule.rule.trim()}`;
+        const msg = (rule.messageExpression && this.rules.message(rule.messageExpression, wholeSelf())) || rule.message?.trim() || `failed rule: ${rule.rule.trim()}`;
         detail = reasonText(rule.reason, type, msg);
       }
-      this.report(w, at, 'SchemaCEL', `${fieldPath.replace(/^\./, '')}: ${detail}`);
+      this.report(w, at0, at1, 'SchemaCEL', `${fieldPath.replace(/^\./, '')}: ${detail}`);
     }
   }
+}
+
+/** [...v].length without the array: UTF-16 units, a surrogate pair counted once (a lone surrogate counts as one). */
+function codePoints(v: string): number {
+  let n = v.length;
+  for (let i = 0; i < v.length - 1; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = v.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+/** Whether a mapping has the key `name` (as object() reads keys: scalar keys, as strings). */
+function hasKey(items: Pair[], name: string): boolean {
+  for (let i = 0; i < items.length; i++) {
+    const k = items[i].key;
+    if (isScalar(k) && String(k.value) === name) return true;
+  }
+  return false;
+}
+
+/** Path segment kinds: a property (`a.b`), an additionalProperties entry (`a[b]`), a list item (`a[0]`). */
+const PROP = 0;
+const ENTRY = 1;
+const ITEM = 2;
+
+/** The visited value's path as the API server words it ("" at the root). */
+function pathOf(w: Walk): string {
+  let path = '';
+  for (let i = 0; i < w.segs.length; i++) {
+    const seg = w.segs[i];
+    path = w.segKinds[i] === PROP ? (path ? `${path}.${seg}` : String(seg)) : `${path || '<root>'}[${seg}]`;
+  }
+  return path;
+}
+
+/** pathOf, with the root shown as "<root>". */
+function shownPath(w: Walk): string {
+  return pathOf(w) || '<root>';
+}
+
+/**
+ * A copy of `s` that does not keep a larger string alive (V8 makes slices views of their parent): prepending a character
+ * makes a concatenation that slice() has to flatten into a new string; the result is a view of that copy only.
+ */
+function detached(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 function reasonText(reason: string | undefined, type: string, msg: string): string {

@@ -1,6 +1,7 @@
 // YAML AST helpers for validation: value kinds as the API server sees them (YAML 1.1 booleans, as sigs.k8s.io/yaml
 // decodes them), alias resolution, and conversion to CEL values typed by the schema. Pure.
 import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node, type YAMLMap } from 'yaml';
+import type { Footprint } from './cel';
 import type { SchemaFile, SchemaNode } from './store';
 
 export type ValueKind = 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean' | 'null';
@@ -15,11 +16,13 @@ export interface Budget {
 
 export function deref(doc: Document.Parsed, node: unknown, budget: Budget): Node | null {
   let n = node;
-  for (let hops = 0; isAlias(n) && hops < 100; hops++) {
-    if (--budget.left < 0) return null;
-    n = n.resolve(doc) ?? null;
+  if (isAlias(n)) {
+    for (let hops = 0; isAlias(n) && hops < 100; hops++) {
+      if (--budget.left < 0) return null;
+      n = n.resolve(doc) ?? null;
+    }
+    if (isAlias(n)) return null;
   }
-  if (isAlias(n)) return null;
   return isMap(n) ? goYamlPlain(n) ?? n : ((n as Node | null) ?? null);
 }
 
@@ -89,35 +92,70 @@ export class CelConverter {
     return v;
   }
 
+  /**
+   * The map `raw` converted to the part a CEL rule reads (its Footprint): what convert() gives for those keys, with
+   * `true` for values the rule never reads (it only tests or iterates the keys). Not remembered: the rule's outcome is
+   * (CelRules.evaluate). Returns undefined when `raw` is not a map.
+   */
+  project(raw: unknown, schema: SchemaNode, part: Footprint): Map<string, unknown> | undefined {
+    const node = deref(this.doc, raw, this.budget);
+    if (!isMap(node)) return undefined;
+    return this.buildMap(node, this.file.resolve(schema), part);
+  }
+
   private build(node: Node, s: SchemaNode | undefined): unknown {
-    if (isMap(node)) {
-      const out = new Map<string, unknown>();
-      const props = s?.properties;
-      const ap = s?.additionalProperties;
-      const open = !s || s['x-kubernetes-preserve-unknown-fields'] || (!props && ap === undefined);
-      const embedded = s?.['x-kubernetes-embedded-resource'];
-      for (const pair of node.items) {
-        const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
-        if (k === undefined) continue;
-        const child = props && Object.hasOwn(props, k) ? props[k] : typeof ap === 'object' ? ap : undefined;
-        if (!child && !open && !ap && !(embedded && EMBEDDED_KEYS.has(k))) continue; // pruned
-        const childNode = deref(this.doc, pair.value, this.budget);
-        const cs = child ? this.file.resolve(child) : undefined;
-        if (childNode === null || kindOf(childNode) === 'null') {
-          if (cs?.nullable) out.set(k, null);
-          continue;
-        }
-        out.set(k, this.convert(childNode, child));
-      }
-      for (const [k, p] of Object.entries(props ?? {})) {
-        const ps = this.file.resolve(p);
-        if (!out.has(k) && ps.default !== undefined) out.set(k, this.fromJson(ps.default, ps));
-      }
-      return out;
-    }
+    if (isMap(node)) return this.buildMap(node, s, undefined);
     if (isSeq(node)) return node.items.map((it) => this.convert(it, s?.items));
     if (isScalar(node)) return this.scalar(scalarValue(node), s);
     return null;
+  }
+
+  private buildMap(node: YAMLMap, s: SchemaNode | undefined, part: Footprint | undefined): Map<string, unknown> {
+    const out = new Map<string, unknown>();
+    const props = s?.properties;
+    const ap = s?.additionalProperties;
+    const open = !s || s['x-kubernetes-preserve-unknown-fields'] || (!props && ap === undefined);
+    const embedded = s?.['x-kubernetes-embedded-resource'];
+    const items = node.items;
+    for (let i = 0; i < items.length; i++) {
+      const pair = items[i];
+      const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (k === undefined) continue;
+      const wanted = part?.fields.get(k);
+      if (part && !part.keys && wanted === undefined) continue;
+      const child = props && Object.hasOwn(props, k) ? props[k] : typeof ap === 'object' ? ap : undefined;
+      if (!child && !open && !ap && !(embedded && EMBEDDED_KEYS.has(k))) continue; // pruned
+      const childNode = deref(this.doc, pair.value, this.budget);
+      if (childNode === null || kindOf(childNode) === 'null') {
+        if (child && this.file.resolve(child).nullable) out.set(k, null);
+        continue;
+      }
+      out.set(k, part && !wanted ? true : this.convert(childNode, child));
+    }
+    if (props) {
+      for (const [k, ps] of this.defaultsOf(props)) {
+        const wanted = part?.fields.get(k);
+        if (part && !part.keys && wanted === undefined) continue;
+        if (!out.has(k)) out.set(k, part && !wanted ? true : this.fromJson(ps.default, ps));
+      }
+    }
+    return out;
+  }
+
+  /** The properties with a default (resolved), read once per schema: most objects have none, and many properties. */
+  private defaultsOf(props: Record<string, SchemaNode>): [string, SchemaNode][] {
+    let byProps = defaultsCache.get(this.file);
+    if (!byProps) defaultsCache.set(this.file, (byProps = new WeakMap()));
+    let d = byProps.get(props);
+    if (!d) {
+      d = [];
+      for (const k of Object.keys(props)) {
+        const ps = this.file.resolve(props[k]);
+        if (ps.default !== undefined) d.push([k, ps]);
+      }
+      byProps.set(props, d);
+    }
+    return d;
   }
 
   private scalar(v: unknown, s: SchemaNode | undefined): unknown {
@@ -144,4 +182,6 @@ export class CelConverter {
 }
 
 const DYN: SchemaNode = {};
+/** Per file and `properties` object: its defaulted properties (resolved through that file). */
+const defaultsCache = new WeakMap<SchemaFile, WeakMap<Record<string, SchemaNode>, [string, SchemaNode][]>>();
 export const EMBEDDED_KEYS = new Set(['apiVersion', 'kind', 'metadata']);
