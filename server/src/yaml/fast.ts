@@ -97,8 +97,35 @@ interface DocToken {
 export type TopToken = DocToken | SourceToken;
 type StackToken = DocToken | Value;
 
+/** Runs of spaces by length: indentation repeats the same few lengths on every line, so a space token's source is shared. */
+const SPACES: string[] = [];
+function spaces(n: number): string {
+  if (n > 64) return ' '.repeat(n);
+  return (SPACES[n] ??= ' '.repeat(n));
+}
+
 const isEmpty = (ch: string | undefined): boolean => ch === undefined || ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t';
+const isFlowIndicatorCode = (c: number): boolean => c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
 const isFlowIndicator = (ch: string | undefined): boolean => ch === ',' || ch === '[' || ch === ']' || ch === '{' || ch === '}';
+
+/**
+ * `list` with `token` appended. An item's token lists mostly hold one to three tokens (newline and indentation; `:` and a
+ * space), and Array.push on a one-slot array grows its store to 17 slots, so short lists are copied at their exact size
+ * instead. Only for lists that their owner alone refers to: the caller stores the result back in the owner.
+ */
+function appended(list: SourceToken[], token: SourceToken): SourceToken[] {
+  switch (list.length) {
+    case 0:
+      return [token];
+    case 1:
+      return [list[0], token];
+    case 2:
+      return [list[0], list[1], token];
+    default:
+      list.push(token);
+      return list;
+  }
+}
 
 function findNonEmptyIndex(list: SourceToken[]): number {
   for (let i = 0; i < list.length; ++i) {
@@ -396,13 +423,13 @@ class CstParser {
           const last = Array.isArray(end) ? end[end.length - 1] : undefined;
           if (last?.type === 'comment') end!.push(this.sourceToken);
           else map.items.push({ start: [this.sourceToken] });
-        } else if (it.sep) it.sep.push(this.sourceToken);
-        else it.start.push(this.sourceToken);
+        } else if (it.sep) it.sep = appended(it.sep, this.sourceToken);
+        else it.start = appended(it.start, this.sourceToken);
         return;
       case 'space':
       case 'comment':
         if (it.value) map.items.push({ start: [this.sourceToken] });
-        else if (it.sep) it.sep.push(this.sourceToken);
+        else if (it.sep) it.sep = appended(it.sep, this.sourceToken);
         else {
           if (this.atIndentedComment(it.start, map.indent)) {
             const prev = map.items[map.items.length - 2];
@@ -414,14 +441,15 @@ class CstParser {
               return;
             }
           }
-          it.start.push(this.sourceToken);
+          it.start = appended(it.start, this.sourceToken);
         }
         return;
     }
     if (this.indent >= map.indent) {
       const atMapIndent = !this.onKeyLine && this.indent === map.indent;
       const atNextItem = atMapIndent && !!it.sep && this.type !== 'seq-item-ind';
-      let start: SourceToken[] = [];
+      // The props of the next item, split off this one's sep; most tokens start no item, so no array until one does.
+      let start: SourceToken[] | undefined;
       if (atNextItem && it.sep && !it.value) {
         const nl: number[] = [];
         for (let i = 0; i < it.sep.length; ++i) {
@@ -447,10 +475,10 @@ class CstParser {
             it.key = null;
             it.sep = [this.sourceToken];
           }
-          else if (it.value || atNextItem) map.items.push({ start, key: null, sep: [this.sourceToken] });
+          else if (it.value || atNextItem) map.items.push({ start: start ?? [], key: null, sep: [this.sourceToken] });
           else if (includesToken(it.sep, 'map-value-ind')) {
             this.stack.push({ type: 'block-map', offset: this.offset, indent: this.indent, items: [{ start: [], key: null, sep: [this.sourceToken] }] });
-          } else it.sep.push(this.sourceToken);
+          } else it.sep = appended(it.sep, this.sourceToken);
           this.onKeyLine = true;
           return;
         case 'scalar':
@@ -458,7 +486,7 @@ class CstParser {
         case 'double-quoted-scalar': {
           const fs = this.flowScalar(this.type);
           if (atNextItem || it.value) {
-            map.items.push({ start, key: fs, sep: [] });
+            map.items.push({ start: start ?? [], key: fs, sep: [] });
             this.onKeyLine = true;
           } else if (it.sep) {
             this.stack.push(fs);
@@ -475,7 +503,7 @@ class CstParser {
             if (bv.type === 'block-seq') {
               if (it.sep && !includesToken(it.sep, 'newline')) bail(); // "Unexpected block-seq-ind on same line with key"
             } else if (atMapIndent) {
-              map.items.push({ start });
+              map.items.push({ start: start ?? [] });
             }
             this.stack.push(bv);
             return;
@@ -496,7 +524,7 @@ class CstParser {
           const last = Array.isArray(end) ? end[end.length - 1] : undefined;
           if (last?.type === 'comment') end!.push(this.sourceToken);
           else seq.items.push({ start: [this.sourceToken] });
-        } else it.start.push(this.sourceToken);
+        } else it.start = appended(it.start, this.sourceToken);
         return;
       case 'space':
       case 'comment':
@@ -512,13 +540,13 @@ class CstParser {
               return;
             }
           }
-          it.start.push(this.sourceToken);
+          it.start = appended(it.start, this.sourceToken);
         }
         return;
       case 'seq-item-ind':
         if (this.indent !== seq.indent) break;
         if (it.value || includesToken(it.start, 'seq-item-ind')) seq.items.push({ start: [this.sourceToken] });
-        else it.start.push(this.sourceToken);
+        else it.start = appended(it.start, this.sourceToken);
         return;
     }
     if (this.indent > seq.indent) {
@@ -633,7 +661,7 @@ class CstParser {
         break;
       default:
         if (this.type === 'newline') this.onKeyLine = false;
-        if (token.end) token.end.push(this.sourceToken);
+        if (token.end) token.end = appended(token.end, this.sourceToken);
         else token.end = [this.sourceToken];
         if (this.type === 'newline') this.pop();
     }
@@ -701,14 +729,27 @@ class Lexer {
     return 0;
   }
 
+  /** A one-character token whose source is known (no substring of the text per newline, `:`, `-` or `,`). */
+  private emitChar(type: TokType, source: string): void {
+    this.p.token(type, source);
+    this.pos += 1;
+  }
+
   private pushNewline(): number {
-    return this.buf.charCodeAt(this.pos) === 10 ? this.emit('newline', 1) : 0;
+    if (this.buf.charCodeAt(this.pos) !== 10) return 0;
+    this.emitChar('newline', '\n');
+    return 1;
   }
 
   private pushSpaces(): number {
     let i = this.pos;
     while (this.buf.charCodeAt(i) === 32) i++;
-    return this.emit('space', i - this.pos);
+    const n = i - this.pos;
+    if (n > 0) {
+      this.p.token('space', spaces(n));
+      this.pos = i;
+    }
+    return n;
   }
 
   private parseStream(): LexState {
@@ -747,7 +788,8 @@ class Lexer {
     const ch1 = this.buf[this.pos + 1];
     if ((ch0 === '-' || ch0 === '?' || ch0 === ':') && isEmpty(ch1)) {
       if (ch0 !== '-') bail();
-      const n = this.emit('seq-item-ind', 1) + this.pushSpaces();
+      this.emitChar('seq-item-ind', '-');
+      const n = 1 + this.pushSpaces();
       this.indentNext = this.indentValue + 1;
       this.indentValue += n;
       return 'block-start';
@@ -765,8 +807,9 @@ class Lexer {
         if (ch === '?') bail();
         if (!inFlow) this.indentNext = this.indentValue + 1;
         else if (this.flowKey) this.flowKey = false;
-        n += this.emit(ch === '-' ? 'seq-item-ind' : 'map-value-ind', 1);
-        n += this.pushSpaces();
+        if (ch === '-') this.emitChar('seq-item-ind', '-');
+        else this.emitChar('map-value-ind', ':');
+        n += 1 + this.pushSpaces();
         continue;
       }
       return n;
@@ -831,7 +874,7 @@ class Lexer {
     this.pushSpaces();
     const lineEnd = this.lineEnd();
     while (this.buf[this.pos] === ',') {
-      this.emit('comma', 1);
+      this.emitChar('comma', ',');
       this.pushSpaces();
       this.flowKey = false;
     }
@@ -841,7 +884,7 @@ class Lexer {
       const next = this.buf[this.pos + 1];
       if (this.flowKey || isEmpty(next) || next === ',') {
         this.flowKey = false;
-        this.emit('map-value-ind', 1);
+        this.emitChar('map-value-ind', ':');
         this.pushSpaces();
         return 'flow';
       }
@@ -957,25 +1000,27 @@ class Lexer {
   private parsePlainScalar(): LexState {
     const { buf } = this;
     const inFlow = this.flowLevel > 0;
+    const len = this.len;
     let end = this.pos - 1;
     let i = this.pos - 1;
-    let ch: string | undefined;
-    while ((ch = buf[++i])) {
-      if (ch === ':') {
-        const next = buf[i + 1];
-        if (isEmpty(next) || (inFlow && isFlowIndicator(next))) break;
+    // Character codes rather than one-character strings: this loop runs over most of the text, mostly cold.
+    while (++i < len) {
+      const ch = buf.charCodeAt(i);
+      if (ch === 58) { // :
+        const next = buf.charCodeAt(i + 1);
+        if (i + 1 >= len || next === 32 || next === 10 || next === 13 || next === 9 || (inFlow && isFlowIndicatorCode(next))) break;
         end = i;
-      } else if (ch === ' ' || ch === '\n') {
-        const next = buf[i + 1];
-        if (next === '#' || (inFlow && isFlowIndicator(next))) break;
-        if (ch === '\n') {
+      } else if (ch === 32 || ch === 10) {
+        const next = buf.charCodeAt(i + 1);
+        if (next === 35 /* # */ || (inFlow && isFlowIndicatorCode(next))) break;
+        if (ch === 10) {
           if (inFlow) bail(); // a flow collection over several lines
           const cs = this.continueScalar(i + 1);
           if (cs === -1) break;
           i = Math.max(i, cs - 2);
         }
       } else {
-        if (inFlow && isFlowIndicator(ch)) break;
+        if (inFlow && isFlowIndicatorCode(ch)) break;
         end = i;
       }
     }
