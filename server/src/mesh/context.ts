@@ -78,6 +78,11 @@ export class AnalysisContext {
   private readonly memos = new Map<string, { value: unknown; reads: Part }>();
   /** Per kind, its resources by "label=value". */
   private readonly labelIndex = new Map<string, Map<string, MeshResource[]>>();
+  /**
+   * Answers of selected() by kind, namespace and selector: analyzers ask for the same few selectors (a subset's
+   * "version", a gateway's "istio") for subject after subject. The index does not change during a run.
+   */
+  private readonly selections = new Map<string, readonly MeshResource[]>();
   private readonly keyed = new Map<KeyedIndex<unknown>, Map<string, { r: MeshResource; value: unknown }[]>>();
 
   constructor(
@@ -183,8 +188,14 @@ export class AnalysisContext {
    */
   selected(gk: string, selector: Readonly<Record<string, string>>, namespace?: string): readonly MeshResource[] {
     this.read(namespace === undefined ? readKey.kind(gk) : readKey.namespace(gk, namespace), (r) => selectorMatches(selector, labels(r)));
-    const first = Object.keys(selector)[0];
-    if (first === undefined) return namespace === undefined ? this.index.ofKind(gk) : this.index.inNamespace(gk, namespace);
+    if (isEmpty(selector)) return namespace === undefined ? this.index.ofKind(gk) : this.index.inNamespace(gk, namespace);
+    const key = JSON.stringify([gk, namespace ?? null, selector]);
+    let out = this.selections.get(key);
+    if (!out) this.selections.set(key, (out = this.select(gk, selector, namespace)));
+    return out;
+  }
+
+  private select(gk: string, selector: Readonly<Record<string, string>>, namespace: string | undefined): readonly MeshResource[] {
     let byLabel = this.labelIndex.get(gk);
     if (!byLabel) {
       byLabel = new Map();
@@ -198,7 +209,15 @@ export class AnalysisContext {
       }
       this.labelIndex.set(gk, byLabel);
     }
-    return (byLabel.get(`${first}=${selector[first]}`) ?? []).filter((r) => (namespace === undefined || r.namespace === namespace) && selectorMatches(selector, labels(r)));
+    // Filter the shortest of the selector's label lists (each in file order): common labels ("app", "version") list many
+    // resources, so the first label's list is often far longer than needed.
+    let narrowest: readonly MeshResource[] | undefined;
+    for (const k in selector) {
+      const list = byLabel.get(`${k}=${selector[k]}`);
+      if (!list) return [];
+      if (!narrowest || list.length < narrowest.length) narrowest = list;
+    }
+    return (narrowest ?? []).filter((r) => (namespace === undefined || r.namespace === namespace) && selectorMatches(selector, labels(r)));
   }
 
   get(gk: string, namespace: string, name: string): MeshResource | undefined {
@@ -287,6 +306,11 @@ export class AnalysisContext {
       },
     });
   }
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 function isPath(p: YamlPath | Range): p is YamlPath {

@@ -62,11 +62,12 @@ export function shortOrFullName(defaultNs: string, name: string): { namespace: s
   return i >= 0 ? { namespace: name.slice(0, i), name: name.slice(i + 1) } : { namespace: defaultNs, name };
 }
 
+/** Shared by every lookup of its resource's host (hostTarget): read only. */
 export interface HostTarget {
-  ports: { number: number; name: string; protocol: string }[];
-  resource: MeshResource;
+  readonly ports: readonly { readonly number: number; readonly name: string; readonly protocol: string }[];
+  readonly resource: MeshResource;
   /** A ServiceEntry's workloadSelector labels (empty for a Service). */
-  workloadSelector?: Record<string, string>;
+  readonly workloadSelector?: Readonly<Record<string, string>>;
 }
 
 /** "scope/fqdn" keys of the hosts a ServiceEntry (or a Service, as one) defines, as util.InitServiceEntryHostMap files them. */
@@ -97,7 +98,16 @@ function hostKeys(r: MeshResource, mesh: Obj): string[] {
   return out;
 }
 
+/** Targets made so far: every destination of every VirtualService and DestinationRule looks its host's up. */
+const TARGETS = new WeakMap<MeshResource, HostTarget>();
+
 function hostTarget(r: MeshResource): HostTarget {
+  let t = TARGETS.get(r);
+  if (!t) TARGETS.set(r, (t = makeHostTarget(r)));
+  return t;
+}
+
+function makeHostTarget(r: MeshResource): HostTarget {
   const s = spec(r);
   if (r.gk === GK.ServiceEntry) {
     return {

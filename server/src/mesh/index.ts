@@ -72,8 +72,8 @@ interface Built {
 }
 
 interface KindMaps {
-  /** Per identity. */
-  byIdentity: Map<string, MeshResource[]>;
+  /** Per identity, made when first asked for (hashing every identity costs more than the other maps together). */
+  byIdentity?: Map<string, MeshResource[]>;
   /** Per "namespace|name", whatever their cluster. */
   byName: Map<string, MeshResource[]>;
   /** Per namespace. */
@@ -191,7 +191,12 @@ export class MeshIndex {
 
   /** Every active definition of r's resource (r included when active), in file order. */
   definitionsOf(r: MeshResource): readonly MeshResource[] {
-    return this.kind(r.gk).byIdentity.get(identityOf(r)) ?? [];
+    const k = this.kind(r.gk);
+    if (!k.byIdentity) {
+      k.byIdentity = new Map();
+      for (const x of this.ofKind(r.gk)) push(k.byIdentity, identityOf(x), x);
+    }
+    return k.byIdentity.get(identityOf(r)) ?? [];
   }
 
   /** Definitions replaced by a later definition of the same resource in the same file. */
@@ -208,8 +213,12 @@ export class MeshIndex {
     if (this.built) return this.built;
     const b: Built = { byGk: new Map(), active: [], shadowed: [], kinds: new Map() };
     // The assumed baseline stands for what the workspace does not define: a definition in the workspace replaces it.
+    // Only a resource named like one of the (few) baseline resources may replace it: the identities of the others, whose
+    // first hashing is a large part of a cold build, are left alone.
+    const assumedNames = new Set<string>();
+    for (const f of this.files.values()) for (const r of f.own) if (r.assumed) assumedNames.add(r.name);
     const defined = new Set<string>();
-    for (const f of this.files.values()) for (const r of f.own) if (!r.assumed) defined.add(identityOf(r));
+    if (assumedNames.size) for (const f of this.files.values()) for (const r of f.own) if (!r.assumed && assumedNames.has(r.name)) defined.add(identityOf(r));
     for (const f of this.files.values()) {
       for (const r of f.own) {
         if (r.assumed && defined.has(identityOf(r))) continue;
@@ -226,9 +235,8 @@ export class MeshIndex {
     const b = this.build();
     let k = b.kinds.get(gk);
     if (!k) {
-      k = { byIdentity: new Map(), byName: new Map(), byNamespace: new Map() };
+      k = { byName: new Map(), byNamespace: new Map() };
       for (const r of b.byGk.get(gk) ?? []) {
-        push(k.byIdentity, identityOf(r), r);
         push(k.byName, `${r.namespace}|${r.name}`, r);
         push(k.byNamespace, r.namespace, r);
       }

@@ -96,6 +96,17 @@ export function labels(r: MeshResource): Readonly<Record<string, string>> {
   if (!l) LABELS.set(r.obj, (l = Object.freeze(strMap(obj(r.obj.metadata).labels))));
   return l;
 }
+const SELECTORS = new WeakMap<Obj, Readonly<Record<string, string>>>();
+
+/**
+ * spec.selector as labels (a Service's or Gateway's pod selector), read once per resource: several analyzers match it
+ * against every workload of a namespace, on every run.
+ */
+export function specSelector(r: MeshResource): Readonly<Record<string, string>> {
+  let s = SELECTORS.get(r.obj);
+  if (!s) SELECTORS.set(r.obj, (s = Object.freeze(strMap(obj(r.obj.spec).selector))));
+  return s;
+}
 export function annotations(r: MeshResource): Record<string, string> {
   return strMap(obj(r.obj.metadata).annotations);
 }

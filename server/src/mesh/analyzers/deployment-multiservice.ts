@@ -3,7 +3,7 @@
 import type { AnalysisContext, MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
 import { identityOf, sameResource } from '../index';
-import { arr, fullName, labels, num, obj, selectorMatches, str, strMap, type MeshResource, type Obj } from '../model';
+import { arr, fullName, labels, num, obj, selectorMatches, specSelector, str, strMap, type MeshResource, type Obj } from '../model';
 
 /** util.DeploymentInMesh: the inject annotation decides; else an istio-proxy container; else the namespace's labels. */
 function inMesh(ctx: AnalysisContext, d: MeshResource, template: Obj): boolean {
@@ -27,7 +27,7 @@ export const multiServiceAnalyzer: MeshAnalyzer = {
       if (!inMesh(ctx, d, template)) continue;
       const podLabels = strMap(obj(template.metadata).labels);
       const svcs = ctx.where(GK.Service, (s) => {
-        const sel = strMap(obj(s.obj.spec).selector);
+        const sel = specSelector(s);
         return Object.keys(sel).length > 0 && selectorMatches(sel, podLabels);
       }, d.namespace);
       const byPort = new Map<number, { proto: string; s: MeshResource }[]>();

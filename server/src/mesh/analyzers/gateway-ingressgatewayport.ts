@@ -1,7 +1,7 @@
 // gateway.IngressGatewayPortAnalyzer: a Gateway's ports are exposed by a Service of the workload it selects (IST0101, IST0162).
 import { relatedAt, type AnalysisContext, type MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
-import { arr, labels, num, obj, selectorMatches, spec, str, strMap, type MeshResource } from '../model';
+import { arr, labels, num, obj, selectorMatches, spec, specSelector, str, type MeshResource } from '../model';
 import { gatewaySelector, selectorKey, selectorPath, selectorString } from './gwutil';
 
 export const ingressGatewayPortAnalyzer: MeshAnalyzer = {
@@ -33,7 +33,7 @@ function reachOf(ctx: AnalysisContext, sel: Record<string, string>): { ports: Se
   const pods = ctx.selected(GK.Pod, sel);
   for (const pod of pods) {
     const lbls = labels(pod);
-    for (const svc of ctx.where(GK.Service, (s) => selectorMatches(strMap(spec(s).selector), lbls), pod.namespace)) {
+    for (const svc of ctx.where(GK.Service, (s) => selectorMatches(specSelector(s), lbls), pod.namespace)) {
       for (const p of arr(spec(svc).ports)) {
         // The gateway listens on the target port that reaches the workload (Istio: TargetPort.IntValue() or Port).
         if (str(obj(p).protocol) === 'TCP') ports.add(num(obj(p).targetPort) || (num(obj(p).port) ?? 0));

@@ -1,5 +1,5 @@
 // Helpers shared by the gateway analyzers.
-import { strMap, spec, type MeshResource } from '../model';
+import { specSelector, type MeshResource } from '../model';
 
 /** klabels.SelectorFromSet(m).String(): "k1=v1,k2=v2", keys sorted. */
 export function selectorString(sel: Record<string, string>): string {
@@ -11,8 +11,9 @@ export function selectorKey(sel: Record<string, string>): string {
   return JSON.stringify(Object.keys(sel).sort().map((k) => [k, sel[k]]));
 }
 
-export function gatewaySelector(gw: MeshResource): Record<string, string> {
-  return strMap(spec(gw).selector);
+/** The gateway's selector (shared and frozen: several analyzers ask for it per gateway). */
+export function gatewaySelector(gw: MeshResource): Readonly<Record<string, string>> {
+  return specSelector(gw);
 }
 
 /** Path of the selector's first label (util.GatewaySelector with ExtractLabelFromSelectorString). */

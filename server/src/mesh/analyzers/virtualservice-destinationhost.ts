@@ -64,16 +64,17 @@ function analyzeVirtualService(ctx: AnalysisContext, r: MeshResource): void {
 
 /** The destination's port against the host's definitions: fine when any definition (alternatives in several files) has it. */
 function checkPorts(ctx: AnalysisContext, r: MeshResource, d: AnnotatedDestination, targets: HostTarget[]): void {
-  const related = targets.map((s) => relatedAt(s.resource, `${s.resource.kind} ${fullName(s.resource)} defines the host`, ['spec', 'ports']));
+  // Made only for a finding: most destinations have none.
+  const related = () => targets.map((s) => relatedAt(s.resource, `${s.resource.kind} ${fullName(s.resource)} defines the host`, ['spec', 'ports']));
   const port = d.destination.port;
   if (port === undefined || port === null) {
     const s = targets[targets.length - 1];
-    if (targets.every((t) => t.ports.length > 1)) ctx.report('IST0112', r, [...d.path, 'host'], [host(d), s.ports.map((p) => p.number)], related);
+    if (targets.every((t) => t.ports.length > 1)) ctx.report('IST0112', r, [...d.path, 'host'], [host(d), s.ports.map((p) => p.number)], related());
     return;
   }
   const n = num(obj(port).number) ?? 0;
   if (!targets.some((s) => s.ports.some((p) => p.number === n))) {
-    ctx.report('IST0101', r, [...d.path, 'port', 'number'], ['host:port', `${host(d)}:${n}`], related);
+    ctx.report('IST0101', r, [...d.path, 'port', 'number'], ['host:port', `${host(d)}:${n}`], related());
   }
 }
 
