@@ -15,6 +15,7 @@ import { ParseCache } from './yaml/cache';
 import { bundledSchemaStore, customSchemas } from './analysis/schema';
 import { CrdSchemaHandler } from './lsp/crds';
 import { FileFindings } from './lsp/findings';
+import { WorkspaceDiagnosticsHandler } from './lsp/workspaceDiagnostics';
 
 const connection = createConnection(ProposedFeatures.all);
 // Never write to stdout: in stdio mode it is the protocol channel.
@@ -36,6 +37,7 @@ let injection: InjectionHandler | undefined;
 let folders: string[] = [];
 let watchFiles = false;
 let folderEvents = false;
+let refreshWorkspace: () => void = () => undefined;
 
 connection.onInitialize((params): InitializeResult => {
   const caps = params.capabilities;
@@ -48,7 +50,15 @@ connection.onInitialize((params): InitializeResult => {
   mesh = new MeshHandler(connection, documents, cache, (uris) => diag.refreshDocuments(uris), !!caps.workspace?.configuration);
   mesh.registerHandlers();
   diagnostics.extraFindings = (uri, s) => mesh?.findingsFor(uri, s) ?? [];
-  crds = new CrdSchemaHandler(connection, documents, cache, customSchemas, () => diag.refreshAll(), !!caps.workspace?.configuration);
+  // Pull clients also get the workspace's closed files (held until something changes).
+  const workspaceDiagnostics = pull ? new WorkspaceDiagnosticsHandler(connection, mesh, fileFindings, settings) : undefined;
+  workspaceDiagnostics?.registerHandlers();
+  mesh.onAnalyzed = () => workspaceDiagnostics?.changed();
+  refreshWorkspace = () => workspaceDiagnostics?.changed();
+  crds = new CrdSchemaHandler(connection, documents, cache, customSchemas, () => {
+    diag.refreshAll();
+    workspaceDiagnostics?.changed();
+  }, !!caps.workspace?.configuration);
   crds.registerHandlers();
   mesh.extraWatchedFiles = (p) => crds?.filesChanged(p);
   folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -78,7 +88,7 @@ connection.onInitialize((params): InitializeResult => {
       definitionProvider: true,
       referencesProvider: true,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-      ...(pull ? { diagnosticProvider: { identifier: 'istio-workbench', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+      ...(pull ? { diagnosticProvider: { identifier: 'istio-workbench', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
     },
   };
 });
@@ -106,6 +116,7 @@ connection.onDidChangeConfiguration((params) => {
   crds?.configurationChanged();
   void injection?.configurationChanged(params.settings);
   diagnostics?.refreshAll();
+  refreshWorkspace();
 });
 
 documents.listen(connection);

@@ -28,8 +28,9 @@ test('raw settings are validated and converted', () => {
   assert.deepEqual(toAnalysisSettings({
     kubernetesVersion: 'v1.30.1',
     validation: { enable: true, yamlSyntax: false },
-    analysis: { disabled: ['IST0108', 3], severityOverrides: { IST0135: 'warning', RemovedAPI: 'ignore', X: 'loud', Y: 7 } },
-  }), { enable: true, yamlSyntax: false, kubernetesVersion: '1.30', disabled: ['IST0108'], severityOverrides: { IST0135: 'Warning', RemovedAPI: 'Ignore' } });
+    analysis: { disabled: ['IST0108', 3], severityOverrides: { IST0135: 'warning', RemovedAPI: 'ignore', X: 'loud', Y: 7 }, closedFiles: false },
+  }), { enable: true, yamlSyntax: false, kubernetesVersion: '1.30', disabled: ['IST0108'], severityOverrides: { IST0135: 'Warning', RemovedAPI: 'Ignore' }, closedFiles: false });
+  assert.equal(toAnalysisSettings({ analysis: { closedFiles: 'no' } }).closedFiles, true, 'not a boolean: the default');
   assert.equal(toAnalysisSettings({ kubernetesVersion: 'latest' }).kubernetesVersion, '1.35');
   assert.deepEqual(toAnalysisSettings({ analysis: { disabled: 'IST0108', severityOverrides: [] } }).disabled, []);
 });

@@ -16,6 +16,8 @@ export interface AnalysisSettings {
   disabled: readonly string[];
   /** Per finding code: a different severity, or "Ignore" to drop it. */
   severityOverrides: Readonly<Record<string, SeverityOverride>>;
+  /** Whether the editor also reports the workspace's files that are not open (workspace diagnostics). */
+  closedFiles: boolean;
 }
 
 export const DEFAULT_KUBERNETES_VERSION = '1.35';
@@ -26,6 +28,7 @@ export const DEFAULT_SETTINGS: AnalysisSettings = {
   kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
   disabled: [],
   severityOverrides: {},
+  closedFiles: true,
 };
 
 export interface FileContext {

@@ -29,6 +29,7 @@ import type { MeshAnalysisEngine } from '../mesh/incremental';
 import { ASSUMED_URI, meshAnalysisEngine, setAssumedResources } from '../mesh/run';
 import { SETTINGS_SECTION } from '../protocol';
 import type { ParseCache } from '../yaml/cache';
+import type { ParsedFile } from '../yaml/parse';
 
 /** Quiet time after the last change before the mesh analysis runs (edits come in bursts while typing). */
 export const ANALYSIS_DELAY_MS = 150;
@@ -111,6 +112,8 @@ export class MeshHandler {
   private readonly stale = new Set<string>();
   /** Another handler of workspace/didChangeWatchedFiles (CRD schemas). */
   extraWatchedFiles: ((p: DidChangeWatchedFilesParams) => void) | undefined;
+  /** Called after every analysis that ran (the index or its findings may have changed). */
+  onAnalyzed: (() => void) | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -255,6 +258,21 @@ export class MeshHandler {
     return out;
   }
 
+  /**
+   * The workspace files the index holds that are not open in the editor, by their file URI, with their parse (files
+   * excluded by the settings are not indexed). Empty while the folders load.
+   */
+  closedFiles(): { uri: string; parsed: ParsedFile }[] {
+    if (this.loading) return [];
+    const out: { uri: string; parsed: ParsedFile }[] = [];
+    for (const uri of this.index.uris()) {
+      if (this.open.has(uri) || !uri.startsWith('file:')) continue;
+      const parsed = this.index.parsedOf(uri);
+      if (parsed) out.push({ uri, parsed });
+    }
+    return out;
+  }
+
   /** Resolves once the index is loaded and the last change is analyzed (tests, benchmarks). */
   whenIdle(): Promise<void> {
     if (!this.loading && !this.analysisTimer && this.analyzed()) return Promise.resolve();
@@ -368,6 +386,7 @@ export class MeshHandler {
     this.results = { index: this.index, generation, byUri };
     const changed = changedUris(before, byUri);
     if (changed.length) this.refresh(changed.map((u) => this.clientUri(u)));
+    this.onAnalyzed?.();
     if (!this.analysisTimer) for (const w of this.idleWaiters.splice(0)) w();
   }
 

@@ -15,6 +15,7 @@ export function toAnalysisSettings(raw: unknown): AnalysisSettings {
     kubernetesVersion: normalizeKubernetesVersion(r.kubernetesVersion) ?? DEFAULT_SETTINGS.kubernetesVersion,
     disabled: Array.isArray(analysis.disabled) ? analysis.disabled.filter((x): x is string => typeof x === 'string').map((x) => x.trim()) : [],
     severityOverrides: overrides(analysis.severityOverrides),
+    closedFiles: bool(analysis.closedFiles, DEFAULT_SETTINGS.closedFiles),
   };
 }
 

@@ -146,6 +146,11 @@ export class MeshIndex {
     return [...this.files.keys()];
   }
 
+  /** The parsed file indexed under `uri` (undefined when not indexed). */
+  parsedOf(uri: string): ParsedFile | undefined {
+    return this.files.get(uri)?.parsed;
+  }
+
   resourcesOf(uri: string): readonly MeshResource[] {
     return this.files.get(uri)?.resources ?? [];
   }
