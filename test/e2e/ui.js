@@ -87,12 +87,19 @@ async function palette(label) {
       const where = `[Ln ${broken.line}, Col ${broken.column}]`;
       if (!text.includes(where)) throw new Error(`expected ${where} in "${text}"`);
       if (!/yaml\W*BLOCK_AS_IMPLICIT_KEY/.test(text)) throw new Error(`expected the source and code in "${text}"`);
-      // Every error the CLI (same core) finds in this file must be counted in the status bar.
       const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'analyze', '--format', 'json', '-'], { input: broken.text, encoding: 'utf8' });
       const cliErrors = JSON.parse(cli.stdout).filter((f) => f.severity === 'Error').length;
       if (cliErrors < 2) throw new Error(`the CLI should find the syntax error and the removed API: ${cli.stdout}`);
-      const status = await page.locator('#status\\.problems').getAttribute('aria-label');
-      if (!new RegExp(`Errors?: ${cliErrors}\\b`).test(status)) throw new Error(`status bar says "${status}", the CLI finds ${cliErrors} errors`);
+      // Closed files are reported too (workspace diagnostics): every error the CLI (same core) finds in the whole
+      // workspace folder ends up counted in the status bar.
+      const all = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'analyze', '--format', 'json', cs.dirs.ws], { encoding: 'utf8' });
+      const wsErrors = JSON.parse(all.stdout).filter((f) => f.severity === 'Error').length;
+      let status = '';
+      for (const deadline = Date.now() + 60000; Date.now() < deadline; await page.waitForTimeout(250)) {
+        status = await page.locator('#status\\.problems').getAttribute('aria-label');
+        if (new RegExp(`Errors?: ${wsErrors}\\b`).test(status)) break;
+      }
+      if (!new RegExp(`Errors?: ${wsErrors}\\b`).test(status)) throw new Error(`status bar says "${status}", the CLI finds ${wsErrors} errors in the workspace (${cliErrors} in this file)`);
       await shot('1-problems');
       return `"${text}"`;
     });
@@ -185,6 +192,16 @@ async function palette(label) {
       fs.writeFileSync(path.join(cs.dirs.ws, mesh.drName), mesh.fixedDr);
       await problem.waitFor({ state: 'detached', timeout: 60000 });
       return `"${text}", then cleared`;
+    });
+    await check('a file never opened has its findings in the Problems panel (workspace diagnostics)', async () => {
+      await problemsOf('membersrvc.yaml');
+      const problem = row('.markers-panel', 'was removed in Kubernetes 1.16');
+      await problem.waitFor({ timeout: 60000 });
+      const text = (await problem.innerText()).replace(/\s+/g, ' ').trim();
+      const open = await page.locator('.tabs-container .tab', { hasText: 'membersrvc.yaml' }).count();
+      if (open) throw new Error('membersrvc.yaml is open: the check needs a closed file');
+      await shot('7b-closed-file');
+      return `"${text.slice(0, 120)}"`;
     });
     await check('the Istio view container shows the no-cluster state', async () => {
       await page.locator('.activitybar [aria-label^="Istio"]').first().click();
