@@ -111,3 +111,27 @@ test('workspace diagnostics: closed files reported, unchanged ones as unchanged,
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('workspace diagnostics: istioWorkbench.analysis.closedFiles false leaves a closed file to its document pulls', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iwb-wsdiag-'));
+  fs.writeFileSync(path.join(dir, 'vs.yaml'), VS);
+  fs.writeFileSync(path.join(dir, 'svc.yaml'), SERVICE.replace('  selector:', '  bogus: 1\n  selector:'));
+  const c = new TestClient();
+  c.conn.onRequest(DiagnosticRefreshRequest.type, () => undefined);
+  // Switched off in vs.yaml's scope only.
+  c.settingsFor = (item) => (item.scopeUri?.endsWith('/vs.yaml') ? { analysis: { closedFiles: false } } : {});
+  try {
+    await c.conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid, rootUri: null, workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }],
+      capabilities: { textDocument: { diagnostic: { dynamicRegistration: false } }, workspace: { configuration: true, diagnostics: { refreshSupport: true } } },
+    });
+    await c.conn.sendNotification(InitializedNotification.type, {});
+    const report = byFile(await c.conn.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] }));
+    assert.deepEqual([...report.keys()], ['svc.yaml']);
+    assert.deepEqual(codes(report.get('svc.yaml')), ['SchemaUnknownField']);
+    assert.equal(await c.shutdown(), 0);
+  } finally {
+    c.proc.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -84,6 +84,7 @@ export class WorkspaceDiagnosticsHandler {
   /** A report per closed file (full or unchanged), and an empty one for files reported before that are gone. */
   private async reports(previous: ReadonlyMap<string, string>, token: CancellationToken): Promise<WorkspaceDocumentDiagnosticReport[] | undefined> {
     const files = this.mesh.closedFiles();
+    const closed = new Set(files.map((f) => f.uri));
     const all = await Promise.all(files.map((f) => this.settings.get(f.uri)));
     const items: WorkspaceDocumentDiagnosticReport[] = [];
     const reported = new Set<string>();
@@ -104,7 +105,9 @@ export class WorkspaceDiagnosticsHandler {
     // Files deleted, excluded, opened or switched off since: their old workspace diagnostics are cleared (for an open
     // document the client keeps the document pull's).
     for (const [uri, id] of previous) {
-      if (!reported.has(uri) && id !== EMPTY) items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: EMPTY, items: [] });
+      if (reported.has(uri)) continue;
+      if (!closed.has(uri)) this.findings.delete(uri); // deleted or excluded: nothing to remember (opened: recomputed)
+      if (id !== EMPTY) items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: EMPTY, items: [] });
     }
     return items;
   }
