@@ -2,7 +2,10 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FILE_ANALYZERS, analyzeParsed } from './analysis/engine';
+import { DEFAULT_KUBERNETES_VERSION, type AnalysisSettings } from './analysis/analyzer';
 import { collectYamlFiles } from './analysis/files';
+import { severityLevel, toAnalysisSettings } from './analysis/settings';
+import { normalizeKubernetesVersion } from './deprecation/versions';
 import { customSchemas } from './analysis/schema';
 import { reaches } from './core/findings';
 import { NEVER_CANCELLED, isSeverity, type Finding, type Severity } from './core/types';
@@ -27,6 +30,11 @@ Commands:
     --analyzers a.B,c.D                Run only these analyzers (${FILE_ANALYZERS.map((a) => a.name).join(', ')} and the mesh analyzers)
     --crds FILE_OR_DIR                 Validate custom resources against these CustomResourceDefinitions too (repeatable;
                                        they win over bundled schemas of the same group/version/kind)
+    --disable NAME_OR_CODE[,...]       Switch checks off by analyzer name or finding code (repeatable), as the
+                                       istioWorkbench.analysis.disabled setting does
+    --severity CODE=LEVEL              A finding code's severity: Error, Warning, Info or Ignore (repeatable), as
+                                       istioWorkbench.analysis.severityOverrides does
+    --kubernetes-version 1.N           The cluster version the deprecated-API check compares against (default: ${DEFAULT_KUBERNETES_VERSION})
 ${MESH_USAGE}
 
 ${INJECT_USAGE}
@@ -83,6 +91,9 @@ function analyze(args: string[], io: CliIO): number {
       'failure-threshold': { type: 'string', default: 'Error' },
       analyzers: { type: 'string' },
       crds: { type: 'string', multiple: true },
+      disable: { type: 'string', multiple: true },
+      severity: { type: 'string', multiple: true },
+      'kubernetes-version': { type: 'string' },
       ...MESH_CLI_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -103,6 +114,7 @@ function analyze(args: string[], io: CliIO): number {
     if (unknown.length) throw new UsageError(`unknown analyzer(s): ${unknown.join(', ')}`);
   }
   if (positionals.length === 0) throw new UsageError('analyze needs at least one file or directory');
+  const settings = analysisSettings(values);
   const mesh = loadMeshCliSettings(values);
   if (!mesh.ok) throw new UsageError(mesh.error);
 
@@ -133,10 +145,10 @@ function analyze(args: string[], io: CliIO): number {
     }
     const parsed = parseYaml(text);
     parsedFiles.push({ file, parsed });
-    const result = analyzeParsed(file, parsed, NEVER_CANCELLED, { only }) ?? [];
+    const result = analyzeParsed(file, parsed, NEVER_CANCELLED, { only, settings }) ?? [];
     for (const f of result) findings.push({ file, ...f });
   }
-  const meshResult = runMeshCli(parsedFiles, mesh.value, only);
+  const meshResult = runMeshCli(parsedFiles, mesh.value, only, settings);
   for (const e of meshResult.errors) io.stderr(`istio-workbench: internal error in ${e}\n`);
   findings.push(...meshResult.findings);
   findings.sort((a, b) => (a.file === b.file ? a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character : 0));
@@ -144,6 +156,20 @@ function analyze(args: string[], io: CliIO): number {
   if (format === 'json') io.stdout(`${JSON.stringify(findings.map(toJson), null, 2)}\n`);
   else io.stdout(formatText(findings, sources.length));
   return findings.some((f) => reaches(f, threshold as Severity)) ? 1 : 0;
+}
+
+/** The editor's analysis settings from the CLI's flags (same conversion, same defaults); bad values are usage errors. */
+function analysisSettings(values: { disable?: string[]; severity?: string[]; 'kubernetes-version'?: string }): AnalysisSettings {
+  const disabled = (values.disable ?? []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean);
+  const severityOverrides: Record<string, string> = {};
+  for (const s of values.severity ?? []) {
+    const m = /^\s*([^=\s]+)\s*=\s*(\S+)\s*$/.exec(s);
+    if (!m || !severityLevel(m[2])) throw new UsageError(`--severity must be CODE=Error|Warning|Info|Ignore, not "${s}"`);
+    severityOverrides[m[1]] = m[2];
+  }
+  const version = values['kubernetes-version'];
+  if (version !== undefined && !normalizeKubernetesVersion(version)) throw new UsageError(`--kubernetes-version must look like 1.N, not "${version}"`);
+  return toAnalysisSettings({ kubernetesVersion: version, analysis: { disabled, severityOverrides } });
 }
 
 /** Registers the CustomResourceDefinitions of `inputs` (files or directories) as schemas; 2 when one cannot be read. */

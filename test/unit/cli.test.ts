@@ -110,3 +110,32 @@ test('analyze --crds validates custom resources against the given CustomResource
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /--crds/);
 });
+
+test('analyze --disable, --severity and --kubernetes-version apply the editor\'s settings to file and mesh findings', () => {
+  // A removed API (Error at 1.35), an unknown field (Warning) and a VirtualService bound to a missing gateway (IST0101).
+  const seedLike = ['apiVersion: extensions/v1beta1', 'kind: Ingress', 'metadata:', '  name: web', 'spec:', '  bogus: 1', ''].join('\n');
+  const vs = ['apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata:', '  name: web', '  namespace: default', 'spec:',
+    '  hosts:', '  - web.example.com', '  gateways:', '  - no-such-gateway', ''].join('\n');
+  const d = tmpdir({ 'ingress.yaml': seedLike, 'vs.yaml': vs });
+  const codes = (args: string[]) => {
+    const r = run(['analyze', '--format', 'json', ...args, d]);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    return (JSON.parse(r.stdout) as { code: string; severity: string }[]).map((f) => `${f.code}:${f.severity}`).sort();
+  };
+  const all = codes([]);
+  assert.ok(all.includes('RemovedAPI:Error'), all.join(' '));
+  assert.ok(all.includes('IST0101:Error'), all.join(' '));
+  const tuned = codes(['--disable', 'RemovedAPI', '--severity', 'IST0101=Warning', '--severity', 'IST0132=ignore']);
+  assert.ok(!tuned.some((c) => c.startsWith('RemovedAPI:') || c.startsWith('IST0132:')), tuned.join(' '));
+  assert.ok(tuned.includes('IST0101:Warning'), tuned.join(' '));
+  // By analyzer name, comma-separated: the mesh analyzers too.
+  const noMesh = codes(['--disable', 'deprecation.APIAnalyzer,virtualservice.GatewayAnalyzer']);
+  assert.ok(!noMesh.some((c) => c.startsWith('RemovedAPI:') || c.startsWith('IST0101:')), noMesh.join(' '));
+  // Before Kubernetes 1.22 removed it, the Ingress API is only deprecated: a Warning.
+  const old = codes(['--kubernetes-version', '1.19']);
+  assert.ok(old.some((c) => /^(DeprecatedAPI|RemovedAPI):Warning$/.test(c)) && !old.includes('RemovedAPI:Error'), old.join(' '));
+  const bad = run(['analyze', '--severity', 'IST0101=loud', d]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--severity must be CODE=/);
+  assert.equal(run(['analyze', '--kubernetes-version', 'latest', d]).code, 2);
+});
