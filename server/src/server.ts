@@ -29,7 +29,6 @@ process.on('unhandledRejection', (e) => connection.console.error(`unhandled reje
 const documents = new TextDocuments(TextDocument);
 const cache = new ParseCache();
 const fileFindings = new FileFindings(() => customSchemas.generation);
-let diagnostics: DiagnosticsHandler | undefined;
 let settings: SettingsStore | undefined;
 let mesh: MeshHandler | undefined;
 let crds: CrdSchemaHandler | undefined;
@@ -37,28 +36,28 @@ let injection: InjectionHandler | undefined;
 let folders: string[] = [];
 let watchFiles = false;
 let folderEvents = false;
-let refreshWorkspace: () => void = () => undefined;
+/** Settings or run-time schemas changed: every open document and the workspace report are re-validated. */
+let refreshAll: () => void = () => undefined;
 
 connection.onInitialize((params): InitializeResult => {
   const caps = params.capabilities;
   const pull = !!caps.textDocument?.diagnostic;
   dynamicConfig = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
   settings = new SettingsStore(connection, !!caps.workspace?.configuration);
-  diagnostics = new DiagnosticsHandler(connection, documents, cache, settings, pull, fileFindings);
-  diagnostics.registerHandlers();
-  const diag = diagnostics;
+  const diag = new DiagnosticsHandler(connection, documents, cache, settings, pull, fileFindings);
+  diag.registerHandlers();
   mesh = new MeshHandler(connection, documents, cache, (uris) => diag.refreshDocuments(uris), !!caps.workspace?.configuration);
   mesh.registerHandlers();
-  diagnostics.extraFindings = (uri, s) => mesh?.findingsFor(uri, s) ?? [];
+  diag.extraFindings = (uri, s) => mesh?.findingsFor(uri, s) ?? [];
   // Pull clients also get the workspace's closed files (held until something changes).
   const workspaceDiagnostics = pull ? new WorkspaceDiagnosticsHandler(connection, mesh, fileFindings, settings) : undefined;
   workspaceDiagnostics?.registerHandlers();
   mesh.onAnalyzed = () => workspaceDiagnostics?.changed();
-  refreshWorkspace = () => workspaceDiagnostics?.changed();
-  crds = new CrdSchemaHandler(connection, documents, cache, customSchemas, () => {
+  refreshAll = () => {
     diag.refreshAll();
     workspaceDiagnostics?.changed();
-  }, !!caps.workspace?.configuration);
+  };
+  crds = new CrdSchemaHandler(connection, documents, cache, customSchemas, () => refreshAll(), !!caps.workspace?.configuration);
   crds.registerHandlers();
   mesh.extraWatchedFiles = (p) => crds?.filesChanged(p);
   folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -115,8 +114,7 @@ connection.onDidChangeConfiguration((params) => {
   mesh?.configurationChanged();
   crds?.configurationChanged();
   void injection?.configurationChanged(params.settings);
-  diagnostics?.refreshAll();
-  refreshWorkspace();
+  refreshAll();
 });
 
 documents.listen(connection);

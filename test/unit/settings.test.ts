@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../server/src/analysis/analyzer';
 import { analyzeParsed } from '../../server/src/analysis/engine';
 import { NEVER_CANCELLED } from '../../server/src/core/types';
-import { toAnalysisSettings } from '../../server/src/lsp/settings';
+import { toAnalysisSettings } from '../../server/src/analysis/settings';
 import { parseYaml } from '../../server/src/yaml/parse';
 
 const TEXT = 'apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: d\n  annotations:\n    foo.istio.io/bar: x\nspec:\n  template:\n    metadata:\n      labels: {a: b}\n---\nkind: X\ny: [\n';

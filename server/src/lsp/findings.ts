@@ -1,5 +1,6 @@
-// The file analyzers' findings of each open document, computed once per (parse, settings, run-time schemas) and served to
-// diagnostics (first pull, the re-pulls a mesh refresh asks for, pushes) and to code actions alike.
+// The file analyzers' findings of each document (open, or a closed workspace file), computed once per (parse, settings,
+// run-time schemas) and served to diagnostics (first pull, the re-pulls a mesh refresh asks for, pushes, the workspace
+// report) and to code actions alike.
 import type { AnalysisSettings } from '../analysis/analyzer';
 import { analyzeParsed } from '../analysis/engine';
 import type { Cancellation, Finding } from '../core/types';

@@ -4,8 +4,6 @@ import { DEFAULT_SETTINGS, type AnalysisSettings } from '../analysis/analyzer';
 import { toAnalysisSettings } from '../analysis/settings';
 import { SETTINGS_SECTION } from '../protocol';
 
-export { toAnalysisSettings };
-
 export class SettingsStore {
   private readonly cache = new Map<string, Promise<AnalysisSettings>>();
   /** Documents waiting for their settings while a workspace/configuration request is in flight. */
