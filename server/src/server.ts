@@ -94,6 +94,9 @@ connection.onInitialize((params): InitializeResult => {
 
 let dynamicConfig = false;
 connection.onInitialized(() => {
+  // How dist/server.js loaded this bundle (server/src/boot/codeCache.ts).
+  const boot = (globalThis as Record<symbol, { state: string; file?: string } | undefined>)[Symbol.for('istio-workbench.boot')];
+  if (boot) connection.console.info(`V8 code cache: ${boot.state}${boot.file ? ` (${boot.file})` : ''}`);
   if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
   if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
   void mesh?.indexFolders(folders);

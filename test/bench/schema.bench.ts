@@ -58,7 +58,7 @@ const median = (xs: number[]) => {
 };
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 
-function setup(): { dir: string; files: BenchFile[]; big: BenchFile; uris: Map<BenchFile, string>; schemaUri: string; kinds: number; schemaBytes: number } {
+function setup(): { dir: string; files: BenchFile[]; big: BenchFile; uris: Map<BenchFile, string>; schemaUri: string; kinds: number; schemaBytes: number; codeCache: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iwb-schema-bench-'));
   const ws = path.join(dir, 'workspace');
   fs.mkdirSync(ws);
@@ -71,7 +71,9 @@ function setup(): { dir: string; files: BenchFile[]; big: BenchFile; uris: Map<B
   }
   const schemaFile = path.join(dir, 'k8s-istio.schema.json');
   const { kinds, bytes } = writeYamlLsSchema(path.join(ROOT, 'dist/schemas'), schemaFile);
-  return { dir, files, big, uris, schemaUri: pathToFileURL(schemaFile).href, kinds, schemaBytes: bytes };
+  // Our server's V8 code cache (written by its first run, as after an install): fresh for each bench run.
+  const codeCache = path.join(dir, 'code-cache');
+  return { dir, files, big, uris, schemaUri: pathToFileURL(schemaFile).href, kinds, schemaBytes: bytes, codeCache };
 }
 
 /** CPU time (user + system, all threads) of a process, in ms; undefined where /proc is not available. */
@@ -184,7 +186,7 @@ async function run(mode: Mode, env: ReturnType<typeof setup>): Promise<RunResult
   const client = mode === 'yaml-ls'
     ? new BenchClient([path.join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'],
       (section) => (section === 'yaml' ? yamlSettings : {}), ROOT)
-    : new BenchClient([path.join(ROOT, 'dist/server.js'), '--stdio'], () => ({}), ROOT);
+    : new BenchClient([path.join(ROOT, 'dist/server.js'), '--stdio'], () => ({}), ROOT, { ...process.env, ISTIO_WORKBENCH_CACHE_DIR: env.codeCache });
   const caps: ClientCapabilities = pull ? { ...YAML_CAPS, textDocument: { ...YAML_CAPS.textDocument, diagnostic: { dynamicRegistration: false } } } : YAML_CAPS;
   const rootUri = pathToFileURL(path.join(env.dir, 'workspace')).href;
   const tInit = performance.now();
@@ -293,6 +295,10 @@ async function main(): Promise<void> {
   console.log(`yaml-language-server schema: ${env.kinds} apiVersion/kind pairs from dist/schemas, ${(env.schemaBytes / 1e6).toFixed(1)} MB JSON Schema (draft-07)`);
   const bare = bareParse(big.text);
   const results: RunResult[] = [];
+  // Our first start ever has no V8 code cache (server/src/boot/codeCache.ts): timed on its own, outside the medians.
+  const first = await run('ours-pull', env);
+  if (!fs.readdirSync(env.codeCache).some((f) => f.endsWith('.v8cache'))) throw new Error('our server wrote no code cache');
+  console.log(`  first start, no code cache yet: ours-pull start-up ${fmt(first.initMs)}  full ${fmt(first.fullMs)}`);
   const modes: Mode[] = ['yaml-ls', 'ours-pull', 'ours-push'];
   for (let r = 0; r < REPS; r++) {
     const order = modes.map((_, i) => modes[(i + r) % modes.length]);
@@ -334,8 +340,9 @@ async function main(): Promise<void> {
   const fullRatio = yls.full / Math.max(full('ours-pull'), full('ours-push'));
   const editRatio = Math.max(edit('ours-pull'), edit('ours-push')) / bareMin;
   const bothRatio = both('yaml-ls') / Math.max(both('ours-pull'), both('ours-push'));
+  const firstRatio = both('yaml-ls') / (first.initMs + first.fullMs);
   console.log(`\ntarget full run >= 5x faster than yaml-language-server: ${fullRatio.toFixed(1)}x (slower of pull/push) ${fullRatio >= 5 ? 'MET' : 'NOT MET'}; ` +
-    `start-up + full run: ${bothRatio.toFixed(1)}x`);
+    `start-up + full run: ${bothRatio.toFixed(1)}x (the first start, before the code cache exists: ${firstRatio.toFixed(1)}x pull)`);
   console.log(`target re-validation within 3x of a bare parse: ${editRatio.toFixed(2)}x (slower of pull/push vs faster bare parse) ${editRatio <= 3 ? 'MET' : 'NOT MET'}`);
 
   const ylsCaught = of('yaml-ls').map((x) => x.caught);

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
-  PublishDiagnosticsNotification, ConfigurationRequest, RegistrationRequest, ShutdownRequest, ExitNotification,
+  PublishDiagnosticsNotification, LogMessageNotification, ConfigurationRequest, RegistrationRequest, ShutdownRequest, ExitNotification,
   type ProtocolConnection, type ClientCapabilities, type ConfigurationItem, type PublishDiagnosticsParams, type InitializeResult,
 } from 'vscode-languageserver-protocol/node';
 
@@ -23,9 +23,11 @@ export class TestClient {
   /** Delay before answering workspace/configuration (a real client's round trip). */
   configurationDelayMs = 0;
   stderr = '';
+  /** Every window/logMessage text, in order. */
+  readonly logs: string[] = [];
 
-  constructor() {
-    this.proc = spawn(process.execPath, [path.join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(env?: NodeJS.ProcessEnv) {
+    this.proc = spawn(process.execPath, [path.join(ROOT, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
@@ -44,6 +46,7 @@ export class TestClient {
       return params.items.map((item) => (this.settingsFor ? this.settingsFor(item) : this.settings));
     });
     this.conn.onRequest(RegistrationRequest.type, () => undefined);
+    this.conn.onNotification(LogMessageNotification.type, (p) => this.logs.push(p.message));
     this.conn.listen();
   }
 

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import {
@@ -145,4 +146,23 @@ test('hostile input never crashes the server', async () => {
   }
   assert.ok(!/uncaught|unhandled/.test(c.stderr), c.stderr);
   assert.equal(await c.shutdown(), 0);
+});
+
+test('V8 code cache: the first server writes it at exit, the next loads it and validates the same', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iwb-lsp-cc-'));
+  const env = { ...process.env, ISTIO_WORKBENCH_CACHE_DIR: dir };
+  const results: { logs: string[]; diagnostics: unknown }[] = [];
+  for (let run = 0; run < 2; run++) {
+    const c = new TestClient(env);
+    await c.initialize({});
+    await open(c, BROKEN_URI, BROKEN);
+    const pub = await c.waitForDiagnostics((p) => p.uri === BROKEN_URI && p.diagnostics.length > 0);
+    results.push({ logs: c.logs.filter((l) => l.startsWith('V8 code cache')), diagnostics: pub.diagnostics });
+    assert.equal(await c.shutdown(), 0);
+    assert.equal(fs.readdirSync(dir).filter((f) => /^server-.*\.v8cache$/.test(f)).length, 1, 'one cache file after each run');
+  }
+  assert.match(results[0].logs.join('\n'), /^V8 code cache: absent \(/);
+  assert.match(results[1].logs.join('\n'), /^V8 code cache: accepted \(/);
+  assert.deepEqual(results[1].diagnostics, results[0].diagnostics);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -30,8 +30,8 @@ export class BenchClient {
   private waiters: { pred: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
   private events: { kind: 'refresh' | 'config'; resolve: (at: number) => void }[] = [];
 
-  constructor(args: string[], private readonly settingsFor: (section: string | undefined) => unknown, cwd?: string) {
-    this.proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd });
+  constructor(args: string[], private readonly settingsFor: (section: string | undefined) => unknown, cwd?: string, env?: NodeJS.ProcessEnv) {
+    this.proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd, env: env ?? process.env });
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
