@@ -27,7 +27,8 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   // dist/server.js is a small loader that runs dist/server-main.js with a V8 code cache (server/src/boot/codeCache.ts).
   { ...common, entryPoints: { server: 'server/src/boot/server.ts', 'server-main': 'server/src/server.ts' }, outdir: 'dist' },
-  { ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { cli: 'server/src/boot/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { 'cli-main': 'server/src/cli.ts' }, outdir: 'dist' },
   { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: { graph: 'media/graph/main.ts' }, outdir: 'dist' },
 ];
 

@@ -303,7 +303,8 @@ export class MeshHandler {
   }
 
   private excluded(key: string): boolean {
-    if (!key.startsWith('file:')) return false;
+    // Checked for every file indexed: nothing to convert when no folder excludes anything (the default).
+    if (!key.startsWith('file:') || this.folders.every((f) => f.exclude.empty)) return false;
     let p: string;
     try {
       p = fileURLToPath(key);
