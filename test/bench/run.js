@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: runs every benchmark (test/bench/*.bench.js and compiled out/test/bench/*.bench.js) one after the
 // other, each in its own process. Benchmarks print their own table: ratios against a baseline run side by side.
-// Speed belongs here, never in the test suite. BENCH_FILTER=substring runs only matching files.
+// Speed belongs here, never in the test suite. BENCH_FILTER=substring runs only matching files; BENCH_NODE=path runs them
+// (and the servers they start, both ours and the baselines) on another Node, e.g. the newer one VS Code's extension host has.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -18,7 +19,7 @@ if (!files.length) {
 let failed = 0;
 for (const f of files) {
   console.log(`\n## ${path.relative(ROOT, f)}`);
-  const r = spawnSync(process.execPath, ['--expose-gc', f], { stdio: 'inherit', cwd: ROOT });
+  const r = spawnSync(process.env.BENCH_NODE || process.execPath, ['--expose-gc', f], { stdio: 'inherit', cwd: ROOT });
   if (r.status !== 0) { failed++; console.log(`(exit ${r.status ?? r.signal})`); }
 }
 process.exit(failed ? 1 : 0);

@@ -292,6 +292,7 @@ async function main(): Promise<void> {
   const { files, big } = env;
   console.log(`workspace: ${files.reduce((a, f) => a + f.resources, 0)} resources in ${files.length} files; ${big.name}: ${big.text.split('\n').length} lines, ${big.resources} resources; ` +
     `${files.reduce((a, f) => a + f.broken, 0)} resources carry a deliberate schema error`);
+  console.log(`runtime: Node ${process.versions.node} (V8 ${process.versions.v8}), ${os.cpus().length} CPUs`);
   console.log(`yaml-language-server schema: ${env.kinds} apiVersion/kind pairs from dist/schemas, ${(env.schemaBytes / 1e6).toFixed(1)} MB JSON Schema (draft-07)`);
   const bare = bareParse(big.text);
   const results: RunResult[] = [];
