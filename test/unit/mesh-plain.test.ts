@@ -97,6 +97,8 @@ test('plainOf equals toJS where toJS has rules of its own', () => {
     'flowpairs: [a: 1, b]\n',
     '__proto__: {polluted: true}\nconstructor: c\ntoString: s\nhasOwnProperty: h\n',
     'a: 1\na: 2\n',
+    'valueOf: 1\nisPrototypeOf: 2\n__defineGetter__: 3\n__lookupSetter__: 4\npropertyIsEnumerable: 5\ntoLocaleString: 6\n',
+    'constructor: 1\nconstructor: 2\n__proto__: 3\n__proto__: 4\n',
     'tagged: !custom value\nstr: !!str 80\nint: !!int "7"\nfloat: 1e3\nnan: .nan\noct: 0o17\nhex: 0x1F\n',
     'empty:\nseq:\n  -\n  - ~\n  - ""\nflow: {a, b: }\n',
     'big: 123456789012345678901234567890\n',

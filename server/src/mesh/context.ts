@@ -84,6 +84,8 @@ export class AnalysisContext {
    */
   private readonly selections = new Map<string, readonly MeshResource[]>();
   private readonly keyed = new Map<KeyedIndex<unknown>, Map<string, { r: MeshResource; value: unknown }[]>>();
+  /** Ranges located so far, per resource and path: findings often name the same resources (a gateway conflicting with many). */
+  private readonly located = new Map<MeshResource, Map<string, Range>>();
 
   constructor(
     /** Read only through the methods below, which record what is read. */
@@ -284,8 +286,8 @@ export class AnalysisContext {
     this.run.output.push({
       uri: r.uri, friendly: friendlyOf(r), analyzer: this.current,
       finding: {
-        range: locate(r, path ?? ['metadata', 'name']), severity, code, message, source: 'istio-workbench', resource: refOf(r),
-        ...(related.length ? { related: related.map(toRelated) } : {}),
+        range: this.locate(r, path ?? ['metadata', 'name']), severity, code, message, source: 'istio-workbench', resource: refOf(r),
+        ...(related.length ? { related: related.map((x) => this.toRelated(x)) } : {}),
       },
     });
   }
@@ -299,12 +301,26 @@ export class AnalysisContext {
     this.run.output.push({
       uri: r.uri, friendly: friendlyOf(r), analyzer: this.current,
       finding: {
-        range: path === undefined || isPath(path) ? locate(r, path ?? ['metadata', 'name']) : path, severity: note?.severity ?? levelOf(code), code, message,
+        range: path === undefined || isPath(path) ? this.locate(r, path ?? ['metadata', 'name']) : path, severity: note?.severity ?? levelOf(code), code, message,
         source: 'istio-workbench', resource: refOf(r),
-        ...(related.length ? { related: related.map(toRelated) } : {}),
+        ...(related.length ? { related: related.map((x) => this.toRelated(x)) } : {}),
         ...(fixes.length ? { fixes } : {}),
       },
     });
+  }
+
+  private toRelated(r: RelatedRef): RelatedLocation {
+    return { uri: r.resource.uri, range: this.locate(r.resource, r.path ?? ['metadata', 'name']), message: r.message };
+  }
+
+  /** locate(r, path), computed once per run for each resource and path (a new Range object each time, as locate gives). */
+  private locate(r: MeshResource, path: YamlPath): Range {
+    let byPath = this.located.get(r);
+    if (!byPath) this.located.set(r, (byPath = new Map()));
+    const key = JSON.stringify(path);
+    let range = byPath.get(key);
+    if (!range) byPath.set(key, (range = locate(r, path)));
+    return { start: { ...range.start }, end: { ...range.end } };
   }
 }
 
@@ -339,10 +355,6 @@ export function mergeRepeats(findings: readonly MeshFinding[]): MeshFinding[] {
     if (extra.length) out[at] = { ...first, finding: { ...first.finding, related: [...(first.finding.related ?? []), ...extra] } };
   }
   return out;
-}
-
-function toRelated(r: RelatedRef): RelatedLocation {
-  return { uri: r.resource.uri, range: locate(r.resource, r.path ?? ['metadata', 'name']), message: r.message };
 }
 
 /** Range of the node at path (the value of a key), falling back to the closest existing parent, then metadata.name. */

@@ -29,12 +29,12 @@ export interface EngineResult {
 }
 
 interface FileState {
-  seq: number | undefined;
-  resources: MeshResource[];
+  readonly seq: number | undefined;
+  readonly resources: readonly MeshResource[];
 }
 
 /** The active resources of the last run, per file. */
-type Snapshot = Map<string, FileState>;
+type Snapshot = ReadonlyMap<string, FileState>;
 
 /** A document moved by whole lines: old lines [from, to] are now `delta` lines further. */
 interface Shift {
@@ -214,14 +214,9 @@ function inChangedFile(change: Change, f: MeshFinding): boolean {
   return false;
 }
 
+/** The index's own map: made anew by each change of the index, never changed after. */
 function snapshotOf(index: MeshIndex): Snapshot {
-  const out: Snapshot = new Map();
-  for (const r of index.active()) {
-    const f = out.get(r.uri);
-    if (f) f.resources.push(r);
-    else out.set(r.uri, { seq: index.fileSeq(r.uri), resources: [r] });
-  }
-  return out;
+  return index.activeByFile();
 }
 
 /**

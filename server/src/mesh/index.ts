@@ -65,6 +65,8 @@ interface Built {
   byGk: Map<string, MeshResource[]>;
   /** Every active definition, in file order. */
   active: MeshResource[];
+  /** The active definitions of each file with any, in file order, with the file's position. */
+  byFile: Map<string, { seq: number; resources: MeshResource[] }>;
   /** Definitions replaced by a later one of the same file, with the one that replaces each. */
   shadowed: { resource: MeshResource; by: MeshResource }[];
   /** Per "group/Kind", made when first asked for: its active definitions per identity, name and namespace. */
@@ -165,6 +167,11 @@ export class MeshIndex {
     return this.build().active;
   }
 
+  /** The active definitions of each file that has any (read only), in file order, with the file's position (fileSeq). */
+  activeByFile(): ReadonlyMap<string, { readonly seq: number; readonly resources: readonly MeshResource[] }> {
+    return this.build().byFile;
+  }
+
   /** Active definitions of one "group/Kind" in one namespace, in file order. */
   inNamespace(gk: string, namespace: string): readonly MeshResource[] {
     return this.kind(gk).byNamespace.get(namespace) ?? [];
@@ -216,7 +223,7 @@ export class MeshIndex {
 
   private build(): Built {
     if (this.built) return this.built;
-    const b: Built = { byGk: new Map(), active: [], shadowed: [], kinds: new Map() };
+    const b: Built = { byGk: new Map(), active: [], byFile: new Map(), shadowed: [], kinds: new Map() };
     // The assumed baseline stands for what the workspace does not define: a definition in the workspace replaces it.
     // Only a resource named like one of the (few) baseline resources may replace it: the identities of the others, whose
     // first hashing is a large part of a cold build, are left alone.
@@ -224,11 +231,15 @@ export class MeshIndex {
     for (const f of this.files.values()) for (const r of f.own) if (r.assumed) assumedNames.add(r.name);
     const defined = new Set<string>();
     if (assumedNames.size) for (const f of this.files.values()) for (const r of f.own) if (!r.assumed && assumedNames.has(r.name)) defined.add(identityOf(r));
-    for (const f of this.files.values()) {
+    for (const [uri, f] of this.files) {
+      let mine: MeshResource[] | undefined;
       for (const r of f.own) {
         if (r.assumed && defined.has(identityOf(r))) continue;
         push(b.byGk, r.gk, r);
         b.active.push(r);
+        // A resource's uri is its file's.
+        if (mine) mine.push(r);
+        else b.byFile.set(uri, { seq: f.seq, resources: (mine = [r]) });
       }
       b.shadowed.push(...f.shadowed);
     }
@@ -264,15 +275,10 @@ function extractResources(uri: string, parsed: ParsedFile, defaultNs: string, op
       continue;
     }
     const add = (o: Obj, base: (string | number)[]) => {
-      const r = toResource(uri, parsed, d.doc, d.index, o, base, defaultNs);
-      if (!r) return;
-      const res = { ...r, ...(opts.assumed ? { assumed: true } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}) };
+      const res = toResource(uri, parsed, d.doc, d.index, o, base, defaultNs, opts);
+      if (!res) return;
       out.push(res);
-      if (podsFromWorkloads && WORKLOAD_KINDS.has(r.kind)) {
-        const tpl = obj(obj(o.spec).template);
-        const md = { ...obj(tpl.metadata), name: str(obj(tpl.metadata).name) || r.name, namespace: r.namespace };
-        out.push({ ...res, gk: 'core/Pod', kind: 'Pod', apiVersion: 'v1', name: md.name, obj: { apiVersion: 'v1', kind: 'Pod', metadata: md, spec: tpl.spec }, base: [...base, 'spec', 'template'], derived: true });
-      }
+      if (podsFromWorkloads && WORKLOAD_KINDS.has(res.kind)) out.push(podOf(res, o));
     };
     const kind = str(data.kind);
     if (/List$/.test(kind) && Array.isArray(data.items) && isSeq(d.doc.get('items', true))) {
@@ -284,15 +290,35 @@ function extractResources(uri: string, parsed: ParsedFile, defaultNs: string, op
   return out;
 }
 
-function toResource(uri: string, file: ParsedFile, doc: Document.Parsed, docIndex: number, o: Obj, base: (string | number)[], defaultNs: string): MeshResource | undefined {
+/** The resource (its keys in this order: `assumed` and `cluster` only when set). */
+function toResource(uri: string, file: ParsedFile, doc: Document.Parsed, docIndex: number, o: Obj, base: (string | number)[], defaultNs: string, opts: { assumed?: boolean; cluster?: string }): MeshResource | undefined {
   const kind = str(o.kind);
   const apiVersion = str(o.apiVersion);
   if (!kind || !apiVersion) return undefined;
   const md = obj(o.metadata);
   const given = str(md.namespace);
   const namespace = given || (isClusterScoped(kind) ? '' : defaultNs);
-  return {
+  const r: MeshResource = {
     gk: `${groupOf(apiVersion)}/${kind}`, kind, apiVersion, namespace, name: str(md.name),
     namespaceGiven: given !== '', obj: o, uri, file, doc, docIndex, base,
   };
+  if (opts.assumed) r.assumed = true;
+  if (opts.cluster) r.cluster = opts.cluster;
+  return r;
+}
+
+/** The Pod a workload's pod template stands for (the workload's keys, then `derived`). */
+function podOf(res: MeshResource, o: Obj): MeshResource {
+  const tpl = obj(obj(o.spec).template);
+  const tmd = obj(tpl.metadata);
+  const md = { ...tmd, name: str(tmd.name) || res.name, namespace: res.namespace };
+  const pod: MeshResource = {
+    gk: 'core/Pod', kind: 'Pod', apiVersion: 'v1', namespace: res.namespace, name: md.name, namespaceGiven: res.namespaceGiven,
+    obj: { apiVersion: 'v1', kind: 'Pod', metadata: md, spec: tpl.spec }, uri: res.uri, file: res.file, doc: res.doc, docIndex: res.docIndex,
+    base: [...res.base, 'spec', 'template'],
+  };
+  if (res.assumed) pod.assumed = true;
+  if (res.cluster) pod.cluster = res.cluster;
+  pod.derived = true;
+  return pod;
 }

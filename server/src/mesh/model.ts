@@ -85,6 +85,11 @@ export function strMap(v: unknown): Record<string, string> {
   for (const [k, x] of Object.entries(obj(v))) out[k] = str(x);
   return out;
 }
+/** strMap(v)[key] without building the map: the string of v's own enumerable `key`, else undefined. */
+export function strAt(v: unknown, key: string): string | undefined {
+  const o = obj(v);
+  return key !== '__proto__' && Object.prototype.propertyIsEnumerable.call(o, key) ? str(o[key]) : undefined;
+}
 export function spec(r: MeshResource): Obj {
   return obj(r.obj.spec);
 }

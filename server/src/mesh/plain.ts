@@ -14,45 +14,52 @@ export function plainOf(doc: Document.Parsed, maxAliasCount = 100): unknown {
   return fast === UNSUPPORTED ? doc.toJS({ maxAliasCount }) : fast;
 }
 
+const SCALAR = Scalar.prototype;
+const MAP = YAMLMap.prototype;
+const SEQ = YAMLSeq.prototype;
+const PAIR = Pair.prototype;
+
 function convert(node: unknown): unknown {
   // A pair without a value (`key:`) has a null value node; toJS gives null.
   if (node === null) return null;
   if (typeof node !== 'object') return UNSUPPORTED;
   // Exact classes: subclasses (YAMLSet, YAMLOMap, ...) convert differently.
   const proto = Object.getPrototypeOf(node);
-  if (proto === Scalar.prototype) {
-    const s = node as Scalar;
-    if (s.anchor) return UNSUPPORTED;
-    // toJS keeps a scalar's value as it is: primitives are copied; Dates, bigints, bytes and symbols are left to it.
-    const v = s.value;
-    return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : UNSUPPORTED;
-  }
-  if (proto === YAMLMap.prototype) {
+  if (proto === SCALAR) return scalarValue(node as Scalar);
+  if (proto === MAP) {
     const m = node as YAMLMap;
     if (m.anchor) return UNSUPPORTED;
     const out: Record<string, unknown> = {};
-    for (const pair of m.items) {
-      if (Object.getPrototypeOf(pair) !== Pair.prototype) return UNSUPPORTED;
+    const items = m.items;
+    for (let i = 0; i < items.length; i++) {
+      const pair = items[i];
+      if (Object.getPrototypeOf(pair) !== PAIR) return UNSUPPORTED;
       const key = pair.key as Scalar | null;
       // A merge key (`<<`, in YAML 1.1 or with the merge option; parsed, its value is a symbol) merges instead; other keys
       // are stringified by toJS.
-      if (!key || Object.getPrototypeOf(key) !== Scalar.prototype || key.anchor || typeof key.value !== 'string' || key.value === '<<') return UNSUPPORTED;
-      const value = convert(pair.value);
+      if (!key || Object.getPrototypeOf(key) !== SCALAR || key.anchor) return UNSUPPORTED;
+      const k = key.value;
+      if (typeof k !== 'string' || k === '<<') return UNSUPPORTED;
+      // Most values are scalars: converted here, without a call to dispatch on their class.
+      const v = pair.value;
+      const value = v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === SCALAR ? scalarValue(v as Scalar) : convert(v);
       if (value === UNSUPPORTED) return UNSUPPORTED;
       // As yaml's addPairToJSMap: a key the object already has (a repeat, or an inherited one such as "__proto__" or
-      // "constructor") is defined as an own property, never assigned through a setter.
-      if (key.value in out) Object.defineProperty(out, key.value, { value, writable: true, enumerable: true, configurable: true });
-      else out[key.value] = value;
+      // "constructor") is defined as an own property, never assigned through a setter. Object.prototype's only setter
+      // is "__proto__"; assigning any other key (a repeat, "constructor", ...) defines the same own property.
+      if (k === '__proto__') Object.defineProperty(out, k, { value, writable: true, enumerable: true, configurable: true });
+      else out[k] = value;
     }
     return out;
   }
-  if (proto === YAMLSeq.prototype) {
+  if (proto === SEQ) {
     const q = node as YAMLSeq;
     if (q.anchor) return UNSUPPORTED;
     const out: unknown[] = [];
-    for (const item of q.items) {
+    const items = q.items;
+    for (let i = 0; i < items.length; i++) {
       // A pair in a sequence (`[a: 1]`) becomes a one-key map in toJS: left to it.
-      const value = convert(item);
+      const value = convert(items[i]);
       if (value === UNSUPPORTED) return UNSUPPORTED;
       out.push(value);
     }
@@ -60,4 +67,11 @@ function convert(node: unknown): unknown {
   }
   // Aliases, pairs, tagged collections, anything else.
   return UNSUPPORTED;
+}
+
+/** toJS keeps a scalar's value as it is: primitives are copied; Dates, bigints, bytes and symbols are left to it. */
+function scalarValue(s: Scalar): unknown {
+  if (s.anchor) return UNSUPPORTED;
+  const v = s.value;
+  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : UNSUPPORTED;
 }

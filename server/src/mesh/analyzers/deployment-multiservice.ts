@@ -3,12 +3,12 @@
 import type { AnalysisContext, MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
 import { identityOf, sameResource } from '../index';
-import { arr, fullName, labels, num, obj, selectorMatches, specSelector, str, strMap, type MeshResource, type Obj } from '../model';
+import { arr, fullName, labels, num, obj, selectorMatches, specSelector, str, strAt, strMap, type MeshResource, type Obj } from '../model';
 
 /** util.DeploymentInMesh: the inject annotation decides; else an istio-proxy container; else the namespace's labels. */
 function inMesh(ctx: AnalysisContext, d: MeshResource, template: Obj): boolean {
   const md = obj(template.metadata);
-  const inject = strMap(md.annotations)['sidecar.istio.io/inject'] ?? strMap(md.labels)['sidecar.istio.io/inject'];
+  const inject = strAt(md.annotations, 'sidecar.istio.io/inject') ?? strAt(md.labels, 'sidecar.istio.io/inject');
   if (inject !== undefined) return inject === 'true';
   if (arr(obj(template.spec).containers).some((c) => str(obj(c).name) === 'istio-proxy')) return true;
   // A namespace defined in several files (alternatives): in the mesh when any definition injects.

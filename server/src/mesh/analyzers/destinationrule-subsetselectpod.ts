@@ -32,6 +32,23 @@ function withNodeLabels(ctx: AnalysisContext, pod: MeshResource): Readonly<Recor
   return lbls;
 }
 
+/**
+ * The subsets (by index) whose selectors select a pod: the pods each selector may select are visited until every subset
+ * selects one (the reads so far witness that).
+ */
+function matchedSubsets(ctx: AnalysisContext, matchers: readonly { index: number; selectors: Record<string, string>[] }[]): ReadonlySet<number> {
+  const matched = new Set<number>();
+  for (const sel of matchers.flatMap((m) => m.selectors)) {
+    if (matched.size === matchers.length) break;
+    for (const pod of ctx.selected(GK.Pod, withoutNodeLabels(sel))) {
+      const lbls = withNodeLabels(ctx, pod);
+      for (const m of matchers) if (!matched.has(m.index) && m.selectors.some((x) => selectorMatches(x, lbls))) matched.add(m.index);
+      if (matched.size === matchers.length) break;
+    }
+  }
+  return matched;
+}
+
 export const subsetSelectPodAnalyzer: MeshAnalyzer = {
   name: 'destinationrule.SubsetSelectPodAnalyzer',
   analyze(ctx) {
@@ -48,16 +65,9 @@ export const subsetSelectPodAnalyzer: MeshAnalyzer = {
         index, name: str(obj(ss).name), selectors: targets.map((se) => ({ ...(se.workloadSelector ?? {}), ...strMap(obj(ss).labels) })),
       }));
       if (!matchers.length) continue;
-      // The pods each selector may select, until every subset selects one (the reads so far witness that).
-      const matched = new Set<number>();
-      for (const sel of matchers.flatMap((m) => m.selectors)) {
-        if (matched.size === matchers.length) break;
-        for (const pod of ctx.selected(GK.Pod, withoutNodeLabels(sel))) {
-          const lbls = withNodeLabels(ctx, pod);
-          for (const m of matchers) if (!matched.has(m.index) && m.selectors.some((x) => selectorMatches(x, lbls))) matched.add(m.index);
-          if (matched.size === matchers.length) break;
-        }
-      }
+      // Which subsets select a pod depends only on the selectors (DestinationRules often share theirs: subsets "v1" and
+      // "v2" of a Service): computed once per run for each list of them, each rule reading what computing it read.
+      const matched = ctx.memo(`SubsetSelectPod|${JSON.stringify(matchers.map((m) => m.selectors))}`, () => matchedSubsets(ctx, matchers));
       for (const m of matchers) if (!matched.has(m.index)) ctx.report('IST0173', dr, ['spec', 'subsets', m.index, 'name'], [m.name]);
     }
   },

@@ -13,19 +13,43 @@ import { gatewaySelector, selectorPath, selectorString } from './gwutil';
 type GatewaysMap = Map<string, Group>;
 
 /** The gateways of one "selector~port" key, with the key's parts as Istio splits it (once, not per comparison). */
-interface Group {
+export interface Group {
   /** The selector part ('' when the key does not split in two, as in Istio). */
   sel: string;
   /** The part after the first "~". */
   port: string | undefined;
   gateways: Map<string, Known>;
+  /** Made when a gateway is first compared with the group's. */
+  overlay?: Overlay;
 }
 
-interface Known {
+export interface Known {
+  /** The hosts of the gateway's server and their bind, as first known (never changed: writes go to the group's log). */
   hosts: Map<string, string>;
   gw: MeshResource;
   /** identityOf(gw): gateways are compared with every other on each port, so the identity is looked up once. */
   id: string;
+  /** Position in its group's gateways. */
+  at: number;
+}
+
+/**
+ * Istio's comparison mutates the maps it compares with (model.CheckDuplicates adds the hosts of a gateway without a
+ * conflict to the other gateway's map), so a gateway is compared with what the gateways analyzed before it added. Done
+ * literally that is quadratic in the gateways of a key and adds every host to every map; here the additions are kept
+ * once per group, as a log per host of "every gateway of the group but these now maps this host to this bind", and a
+ * gateway's map is its own hosts overlaid with the log entries that do not exclude it: the same answers, per gateway and
+ * host, as the mutated maps would give.
+ */
+interface Overlay {
+  /** The group's gateways, in the map's order. */
+  members: Known[];
+  /** Per identity, the group's gateways with it (a gateway is never compared with a definition of itself). */
+  byId: Map<string, Known[]>;
+  /** Per host, the group's gateways whose own hosts have it. */
+  owners: Map<string, Known[]>;
+  /** Per host, the additions in order: every gateway of the group not in `except` maps the host to `bind`. */
+  writes: Map<string, { bind: string; except: Set<Known> }[]>;
 }
 
 export const conflictingGatewayAnalyzer: MeshAnalyzer = {
@@ -43,7 +67,7 @@ export const conflictingGatewayAnalyzer: MeshAnalyzer = {
         }
         const hb = new Map<string, string>();
         for (const h of arr(obj(server).hosts).map(str)) hb.set(h, str(obj(server).bind));
-        group.gateways.set(definitionKey(gw), { hosts: hb, gw, id: identityOf(gw) });
+        group.gateways.set(definitionKey(gw), { hosts: hb, gw, id: identityOf(gw), at: 0 });
       }
     }
     for (const gw of ctx.forEach(GK.Gateway)) analyzeGateway(ctx, gw, map);
@@ -94,9 +118,7 @@ function analyzeGateway(ctx: AnalysisContext, gw: MeshResource, map: GatewaysMap
     const conflicts: { name: string; gw: MeshResource }[] = [];
     for (const group of hit) {
       if (group.port !== port) continue;
-      for (const v of group.gateways.values()) {
-        if (v.gw !== gw && v.id !== id && checkDuplicates(hosts, bind, v.hosts)) conflicts.push({ name: fullName(v.gw), gw: v.gw });
-      }
+      for (const v of checkGroup(group, id, hosts, bind)) conflicts.push({ name: fullName(v.gw), gw: v.gw });
     }
     if (conflicts.length) {
       const names = [...new Set(conflicts.map((c) => c.name))].sort();
@@ -106,9 +128,62 @@ function analyzeGateway(ctx: AnalysisContext, gw: MeshResource, map: GatewaysMap
   });
 }
 
-/** model.CheckDuplicates: hosts already known with the same bind; when none, the hosts become known (Istio mutates the map). */
-function checkDuplicates(hosts: readonly string[], bind: string, known: Map<string, string>): boolean {
-  for (const h of hosts) if (known.get(h) === bind) return true;
-  for (const h of hosts) known.set(h, bind);
-  return false;
+/**
+ * model.CheckDuplicates(hosts, bind, v) for every gateway v of the group in order, but definitions of the gateway itself
+ * (identity `id`): the gateways that already know one of the hosts with the same bind (a conflict), in the group's order.
+ * Each of the others learns the hosts with this bind (Istio mutates their maps).
+ */
+export function checkGroup(group: Group, id: string, hosts: readonly string[], bind: string): Known[] {
+  const o = (group.overlay ??= overlayOf(group));
+  const self = o.byId.get(id) ?? [];
+  const skip = (v: Known) => v.id === id;
+  // The gateways knowing a host with this bind: all but some when the host's last addition has this bind, else some.
+  const found = new Set<Known>();
+  let allBut: Set<Known>[] | undefined;
+  for (const h of hosts) {
+    const log = o.writes.get(h);
+    if (!log) {
+      for (const v of o.owners.get(h) ?? []) if (v.hosts.get(h) === bind && !skip(v)) found.add(v);
+      continue;
+    }
+    const last = log[log.length - 1];
+    if (last.bind === bind) (allBut ??= []).push(last.except);
+    for (const v of last.except) if (!skip(v) && knownBind(o, v, h) === bind) found.add(v);
+  }
+  let conflicts: Known[];
+  if (allBut) conflicts = o.members.filter((v) => !skip(v) && (found.has(v) || allBut!.some((except) => !except.has(v))));
+  else conflicts = [...found].sort((a, b) => a.at - b.at);
+  // The others learn the hosts (when there are others).
+  if (o.members.length > self.length + conflicts.length) {
+    const except = new Set([...self, ...conflicts]);
+    for (const h of new Set(hosts)) {
+      const log = o.writes.get(h);
+      if (log) log.push({ bind, except });
+      else o.writes.set(h, [{ bind, except }]);
+    }
+  }
+  return conflicts;
+}
+
+/** The bind gateway v knows host h with: the last addition to it, else its own (undefined: it does not know h). */
+function knownBind(o: Overlay, v: Known, h: string): string | undefined {
+  const log = o.writes.get(h);
+  if (log) for (let i = log.length - 1; i >= 0; i--) if (!log[i].except.has(v)) return log[i].bind;
+  return v.hosts.get(h);
+}
+
+function overlayOf(group: Group): Overlay {
+  const o: Overlay = { members: [...group.gateways.values()], byId: new Map(), owners: new Map(), writes: new Map() };
+  o.members.forEach((v, i) => {
+    v.at = i;
+    add(o.byId, v.id, v);
+    for (const h of v.hosts.keys()) add(o.owners, h, v);
+  });
+  return o;
+}
+
+function add<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }

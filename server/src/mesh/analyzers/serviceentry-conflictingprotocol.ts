@@ -28,6 +28,8 @@ export const conflictingServiceEntryProtocolAnalyzer: MeshAnalyzer = {
     for (const k of index.values()) {
       const entries = [...k.entries];
       if (k.scope !== EXPORT_ALL) entries.push(...(index.get(JSON.stringify([EXPORT_ALL, k.host, k.port]))?.entries ?? []));
+      // One entry has one protocol (most hosts and ports).
+      if (entries.length < 2) continue;
       const protocols = [...new Set(entries.map((e) => e.protocol.toUpperCase()))].sort();
       if (protocols.length < 2) continue;
       // Definitions of one ServiceEntry in several files are alternatives, applied one at a time: never a conflict.
