@@ -12,10 +12,13 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const UP = path.join(ROOT, 'server/schemas/upstream');
 
 // The compiler itself is server/src/schema/compile.ts, shared with the server (which compiles workspace and cluster
-// CRDs at run time): bundled here by esbuild and imported from memory.
-const compiled = buildSync({ entryPoints: [path.join(ROOT, 'server/src/schema/compile.ts')], bundle: true, format: 'esm', platform: 'node', write: false });
-const { OBJECT_META, OPENAPI_PREFIX, addCrd, defRef, gvString, openApiLookup, refClosure, unitFor } =
-  await import(`data:text/javascript;base64,${Buffer.from(compiled.outputFiles[0].text).toString('base64')}`);
+// CRDs at run time), and CEL rules are compiled by server/src/schema/cel.ts: bundled here by esbuild, imported from memory.
+async function importTs(file) {
+  const out = buildSync({ entryPoints: [path.join(ROOT, file)], bundle: true, format: 'esm', platform: 'node', write: false });
+  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+}
+const { OBJECT_META, OPENAPI_PREFIX, addCrd, defRef, gvString, openApiLookup, refClosure, unitFor } = await importTs('server/src/schema/compile.ts');
+const { precompileRule } = await importTs('server/src/schema/cel.ts');
 
 /** The source name of ObjectMeta's definitions (part of their key in each unit's table). */
 const CRD_BASE_SOURCE = 'k8s:api__v1_openapi.json';
@@ -56,6 +59,32 @@ function addDeploymentConfig(units, objectMetaLookup) {
   unit.kinds.DeploymentConfig = { $ref: defRef(unit, '#/definitions/com.github.openshift.api.apps.v1.DeploymentConfig', lookup, true) };
 }
 
+/**
+ * Every CEL rule and messageExpression of a unit, compiled (cel.ts precompileRule), by text: the server plans these
+ * without parsing. Rules that do not parse are left out (the server skips them either way).
+ */
+function celTable(unit) {
+  const texts = new Set();
+  const walk = (v) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'x-kubernetes-validations' && Array.isArray(x)) {
+          for (const r of x) for (const t of [r?.rule, r?.messageExpression]) if (typeof t === 'string' && t) texts.add(t);
+        } else walk(x);
+      }
+    }
+  };
+  walk(unit.kinds);
+  walk(unit.defs);
+  const table = {};
+  for (const t of [...texts].sort()) {
+    const c = precompileRule(t);
+    if (c) table[t] = c;
+  }
+  return Object.keys(table).length ? table : undefined;
+}
+
 export function buildSchemas(outDir = path.join(ROOT, 'dist/schemas')) {
   const units = new Map();
   const coreSchemas = addKubernetes(units);
@@ -72,7 +101,7 @@ export function buildSchemas(outDir = path.join(ROOT, 'dist/schemas')) {
   let bytes = 0;
   for (const unit of [...units.values()].sort((a, b) => a.gv.localeCompare(b.gv))) {
     const file = `${unit.gv.replace(/[^A-Za-z0-9.-]/g, '_')}.json`;
-    const body = JSON.stringify({ gv: unit.gv, origin: unit.origin, kinds: unit.kinds, defs: unit.defs });
+    const body = JSON.stringify({ gv: unit.gv, origin: unit.origin, kinds: unit.kinds, defs: unit.defs, cel: celTable(unit) });
     writeFileSync(path.join(outDir, file), body);
     bytes += body.length;
     index.groupVersions[unit.gv] = { file, origin: unit.origin, kinds: Object.keys(unit.kinds).sort() };

@@ -226,6 +226,8 @@ test('the run-time compiler is the build\'s: the bundled upstream CRDs compile t
   let compared = 0;
   for (const unit of compiled.units) {
     const built = JSON.parse(fs.readFileSync(path.join(DIR, `${unit.gv.replace(/[^A-Za-z0-9.-]/g, '_')}.json`), 'utf8'));
+    // The build also stores its CEL rules compiled (cel-precompiled.test.ts checks them); run-time CRDs parse theirs.
+    delete built.cel;
     assert.equal(JSON.stringify(unit), JSON.stringify(built), unit.gv);
     compared++;
   }

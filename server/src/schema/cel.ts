@@ -2,9 +2,12 @@
 // bundled CRDs use (url, isURL, isIP, isCIDR) and cel-go's wording for conversion errors. Pure.
 import { CelScalar, celError, celEnv, celFunc, celMethod, isCelError, isCelMap, mapType, parse, plan, type CelEnv, type CelMap, type CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { decodeExpr, encodeExpr, type EncodedExpr } from './celcode';
 import { isCIDR, isIP } from './formats';
 
 type Program = (bindings: Record<string, unknown>) => CelValue;
+/** cel.expr.Expr, as parse() returns it. */
+type ParsedTree = ReturnType<typeof parse>['expr'];
 
 const URL_MAP = mapType(CelScalar.STRING, CelScalar.DYN);
 
@@ -70,6 +73,64 @@ interface Compiled {
   footprint: Footprint | undefined;
 }
 
+/**
+ * A rule compiled at build time (dist/schemas/<gv>.json keeps one per distinct rule text, under "cel"): the parsed
+ * expression (celcode.ts) and its Footprint as [field, value read] pairs, absent when the rule needs all of `self`.
+ */
+export interface PrecompiledRule {
+  expr: EncodedExpr;
+  footprint?: { fields: [string, boolean][]; keys: boolean };
+}
+
+/** Rule text -> its build-time compilation, from every schema file loaded so far (a rule's parse depends on its text alone). */
+const precompiled = new Map<string, unknown>();
+
+/** Makes the rules of a loaded schema file's "cel" table known; they are decoded on first use. */
+export function addPrecompiledRules(table: unknown): void {
+  if (!table || typeof table !== 'object' || Array.isArray(table)) return;
+  for (const [text, rule] of Object.entries(table)) if (!precompiled.has(text)) precompiled.set(text, rule);
+}
+
+/**
+ * The build-time form of a rule, or undefined when it does not parse (the server skips it, as before) or its tree does
+ * not survive the encoding (the server parses it at run time; cel-precompiled.test.ts fails on any bundled one).
+ */
+export function precompileRule(text: string): PrecompiledRule | undefined {
+  try {
+    const parsed = parse(text);
+    const expr = encodeExpr(parsed.expr);
+    // Through JSON and back, the tree must encode to the same thing.
+    const json = JSON.stringify(expr);
+    if (JSON.stringify(encodeExpr(decodeExpr(JSON.parse(json) as EncodedExpr) as unknown as ParsedTree)) !== json) return undefined;
+    const fp = footprintOf(parsed.expr, text);
+    return fp ? { expr, footprint: { fields: [...fp.fields], keys: fp.keys } } : { expr };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A PrecompiledRule read from a schema file, or undefined when it is malformed (the rule is then parsed). */
+function fromPrecompiled(env: CelEnv, rule: unknown): Compiled | undefined {
+  try {
+    const r = rule as Partial<PrecompiledRule>;
+    let footprint: Footprint | undefined;
+    if (r.footprint !== undefined) {
+      const { fields, keys } = r.footprint;
+      if (!Array.isArray(fields) || typeof keys !== 'boolean') return undefined;
+      const m = new Map<string, boolean>();
+      for (const f of fields) {
+        if (!Array.isArray(f) || typeof f[0] !== 'string' || typeof f[1] !== 'boolean') return undefined;
+        m.set(f[0], f[1]);
+      }
+      footprint = { fields: m, keys };
+    }
+    const expr = decodeExpr(r.expr as EncodedExpr) as unknown as ParsedTree;
+    return { program: plan(env, expr) as unknown as Program, footprint };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Compiles each rule once (per instance) and evaluates it with `self` bound. */
 export class CelRules {
   private readonly env: CelEnv = celEnv({ funcs: [...strings, ...K8S_FUNCS] });
@@ -82,6 +143,12 @@ export class CelRules {
   private compile(expr: string): Compiled {
     let c = this.compiled.get(expr);
     if (c === undefined) {
+      const pre = precompiled.get(expr);
+      c = pre === undefined ? undefined : fromPrecompiled(this.env, pre);
+      if (c) {
+        this.compiled.set(expr, c);
+        return c;
+      }
       try {
         const parsed = parse(expr);
         c = { program: plan(this.env, parsed) as unknown as Program, footprint: footprintOf(parsed.expr, expr) };

@@ -1,7 +1,9 @@
-// The compiled schemas (dist/schemas, written by scripts/build-schemas.mjs): an index read on first use and one file per
-// group/version loaded lazily. Pure: plain Node fs, no LSP. The directory comes from the caller.
+// The compiled schemas (dist/schemas, written by server/schemas/build-schemas.mjs): an index read on first use and one
+// file per group/version loaded lazily, with its CEL rules already parsed (cel.ts). Pure: plain Node fs, no LSP. The
+// directory comes from the caller.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { addPrecompiledRules } from './cel';
 
 /** A node of the compact schema: OpenAPI v3 keys (what validation, completion and hover need); $ref indexes `defs`. */
 export interface SchemaNode {
@@ -56,6 +58,8 @@ interface RawFile {
   origin: 'builtin' | 'crd';
   kinds: Record<string, SchemaNode>;
   defs: SchemaNode[];
+  /** The file's CEL rules compiled at build time, by rule text (cel.ts PrecompiledRule). */
+  cel?: Record<string, unknown>;
 }
 
 interface IndexFile {
@@ -143,6 +147,7 @@ export class SchemaStore {
     if (!entry) return undefined;
     if (!this.files.has(apiVersion)) {
       const raw = readJson<RawFile>(path.join(this.dir, entry.file));
+      if (raw) addPrecompiledRules(raw.cel);
       this.files.set(apiVersion, raw ? new SchemaFile(raw) : null);
     }
     return this.files.get(apiVersion) ?? undefined;

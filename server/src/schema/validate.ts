@@ -1,7 +1,7 @@
 // Validates one YAML document against its apiVersion/kind's schema, the way the API server does on create with
 // strict field validation: structural checks, unknown fields, list-type uniqueness, ObjectMeta rules and the CRDs'
 // x-kubernetes-validations (CEL). Returns offsets into the file text; never throws on any document. Pure.
-import { isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Cancellation, Severity } from '../core/types';
 import type { ParsedDocument } from '../yaml/parse';
 import { CelRules } from './cel';
@@ -89,7 +89,15 @@ interface Walk {
   /** The path to the visited value: keys and item indexes, with their kinds (PROP, ENTRY, ITEM). */
   segs: (string | number)[];
   segKinds: number[];
+  /**
+   * Only whether there is an issue matters (matches()): the walk stops at the first one, and the issues most common
+   * there (a branch's required field, a nested oneOf) are recorded without being worded.
+   */
+  counting: boolean;
 }
+
+/** What a counting walk records instead of a worded issue (never shown: matches() reads only how many there are). */
+const COUNTED: SchemaIssue = { start: 0, end: 0, severity: 'Error', code: 'SchemaOneOf', message: '' };
 
 /** Characters of document source the result cache keeps (its keys are copies, so old file texts are not kept alive). */
 const CACHE_CHARS = 8_000_000;
@@ -144,7 +152,7 @@ export class SchemaValidator {
     const budget: Budget = { left: DOCUMENT_BUDGET };
     const w: Walk = {
       doc: pd.doc, file: found.file, out: [], budget, strict: true, cel: new CelConverter(pd.doc, found.file, budget), typeErrors: 0,
-      segs: [], segKinds: [],
+      segs: [], segKinds: [], counting: false,
     };
     const kindPair = root.items.find((p) => isScalar(p.key) && p.key.value === 'kind');
     const anchor = spanOf(kindPair?.value as Node | undefined) ?? spanOf(root.items[0]?.key as Node | undefined) ?? [pd.start, pd.start + 1];
@@ -159,9 +167,9 @@ export class SchemaValidator {
     if (code === 'SchemaType') w.typeErrors++;
   }
 
-  private compiled(file: SchemaFile, schema: SchemaNode): Compiled {
-    let c = this.compiledOf.get(schema);
-    if (!c) this.compiledOf.set(schema, (c = new Compiled(file.resolve(schema))));
+  private compile(file: SchemaFile, schema: SchemaNode): Compiled {
+    const c = new Compiled(file.resolve(schema));
+    this.compiledOf.set(schema, c);
     return c;
   }
 
@@ -171,19 +179,20 @@ export class SchemaValidator {
    * made for every value, since almost every value is valid and they are only read to word an issue.
    */
   private node(w: Walk, raw: unknown, schema: SchemaNode, a0: number, a1: number): void {
-    if (--w.budget.left < 0) return;
-    const node = deref(w.doc, raw, w.budget);
-    const c = this.compiled(w.file, schema);
+    if (--w.budget.left < 0 || (w.counting && w.out.length)) return;
+    // Most values are scalars, which deref returns as they are: tested first, they skip its alias and mapping checks.
+    const scalar = isScalar(raw) || isScalar((raw = deref(w.doc, raw, w.budget)));
+    const node = raw as Node | null;
+    const c = this.compiledOf.get(schema) ?? this.compile(w.file, schema);
     const s = c.s;
     // kindOf(node), with the scalar's value kept and each node type tested once.
     let kind: ValueKind = 'null';
     let value: unknown;
-    const scalar = node !== null && isScalar(node);
-    if (scalar) kind = valueKind((value = scalarValue(node)));
+    if (scalar) kind = valueKind((value = scalarValue(node as Scalar)));
     else if (isMap(node)) kind = 'object';
     else if (isSeq(node)) kind = 'array';
     // A scalar's issues point at the scalar; a collection's at its key.
-    const r = scalar ? node.range : undefined;
+    const r = scalar ? (node as Scalar).range : undefined;
     const at0 = r ? r[0] : a0;
     const at1 = r ? Math.max(r[0], r[1]) : a1;
     if (kind === 'null') {
@@ -194,7 +203,7 @@ export class SchemaValidator {
       return;
     }
     const typeErrorsBefore = w.typeErrors;
-    if (!this.typeOk(w, c.type, kind, at0, at1)) return;
+    if (c.type !== undefined && c.type !== kind && !this.typeOk(w, c.type, kind, at0, at1)) return;
     if (scalar) {
       if (c.scalarChecks) this.scalar(w, s, value, kind, at0, at1);
     } else if (kind === 'object') this.object(w, node as YAMLMap, c, at0, at1);
@@ -322,6 +331,10 @@ export class SchemaValidator {
       const rp = props?.get(r);
       const rs = rp ? w.file.resolve(rp) : undefined;
       if (rs?.default !== undefined) continue;
+      if (w.counting) {
+        w.out.push(COUNTED);
+        return;
+      }
       const path = pathOf(w);
       this.report(w, at0, at1, 'SchemaRequired', `${path ? `${path}.${r}` : r}: Required value`);
     }
@@ -377,7 +390,8 @@ export class SchemaValidator {
     }
     if (s.maxItems !== undefined && n > s.maxItems) this.report(w, at0, at1, 'SchemaLength', `${shownPath(w)}: Too many: ${n}: must have at most ${s.maxItems} items`);
     const listType = s['x-kubernetes-list-type'];
-    if (listType === 'set' || listType === 'map' || s.uniqueItems) this.duplicates(w, seq, s, at0, at1);
+    // A duplicate needs two items.
+    if ((listType === 'set' || listType === 'map' || s.uniqueItems) && n > 1) this.duplicates(w, seq, s, at0, at1);
   }
 
   /** list-type set/map (and uniqueItems): each element, or each element's key fields, must be unique. */
@@ -423,7 +437,8 @@ export class SchemaValidator {
     }
     if (s.oneOf) {
       const matching = s.oneOf.filter((b) => this.matches(w, node, b));
-      if (matching.length !== 1) {
+      if (matching.length !== 1 && w.counting) w.out.push(COUNTED);
+      else if (matching.length !== 1) {
         const p = shownPath(w);
         const fields = matching.flatMap((b) => w.file.resolve(b).required ?? []);
         const hint = matching.length > 1 && fields.length > 1 ? `: only one of ${fields.map((f) => `"${f}"`).join(', ')} may be set` : '';
@@ -432,10 +447,18 @@ export class SchemaValidator {
       }
     }
     if (s.anyOf && !s.anyOf.some((b) => this.matches(w, node, b))) {
+      if (w.counting) {
+        w.out.push(COUNTED);
+        return;
+      }
       const p = shownPath(w);
       this.report(w, at0, at1, 'SchemaOneOf', `${p}: Invalid value: "${kindOf(node)}": ${p} in body must validate at least one schema (anyOf)`);
     }
     if (s.not && this.matches(w, node, s.not)) {
+      if (w.counting) {
+        w.out.push(COUNTED);
+        return;
+      }
       const p = shownPath(w);
       this.report(w, at0, at1, 'SchemaOneOf', `${p}: Invalid value: "${kindOf(node)}": ${p} in body must not validate the schema (not)`);
     }
@@ -446,7 +469,7 @@ export class SchemaValidator {
    * shares the path stack (pushes and pops balance) and starts at an empty span.
    */
   private matches(w: Walk, node: Node | null, branch: SchemaNode): boolean {
-    const scratch: Walk = { ...w, out: [], strict: false, typeErrors: 0 };
+    const scratch: Walk = { ...w, out: [], strict: false, typeErrors: 0, counting: true };
     this.node(scratch, node, branch, 0, 0);
     return scratch.out.length === 0;
   }
