@@ -1,6 +1,7 @@
-// The fast YAML front end (server/src/yaml/fast.ts) against the `yaml` package it ports: wherever it accepts a text, its
-// CST must equal `new Parser().parse(text)` and its Documents must deep-equal what `Composer` builds (classes, values,
-// styles, ranges, comments), and yaml must report no error or warning there. Inputs: every YAML file of the
+// The fast YAML front ends against the `yaml` package: wherever the port (server/src/yaml/fast.ts) accepts a text, its
+// CST must equal `new Parser().parse(text)`; wherever it or the direct composer (server/src/yaml/direct.ts) accepts a
+// text, their Documents must deep-equal what `Composer` builds (classes, values, styles, ranges, comments), and yaml
+// must report no error or warning there. Inputs: every YAML file of the
 // repository's fixtures and demo workspace (and ../shared when present), mutations of them, and generated documents
 // in and around the subset (comments and blank lines at every indentation, block and multi-line scalars, flow
 // collections, empty values, markers).
@@ -10,6 +11,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Composer, Document, Parser } from 'yaml';
+import { generateWorkspace } from '../bench/lib/workspace';
+import { directParse } from '../../server/src/yaml/direct';
 import { COMPOSE_OPTIONS, fastCst, fastParse, maybeNotString } from '../../server/src/yaml/fast';
 import { parseYaml } from '../../server/src/yaml/parse';
 
@@ -34,16 +37,26 @@ const corpus = [path.join(ROOT, 'test/fixtures'), path.join(ROOT, 'test/demo-wor
 
 const plain = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
 
-/** Checks one text; returns whether the fast path took it. */
+/** Texts the direct composer took, per check() call site (the tests report the share). */
+let directTook = 0;
+
+/** Checks one text with both front ends; returns whether the fast path (either) took it. */
 function check(text: string, where: string): boolean {
   const cst = fastCst(text);
   if (cst) assert.deepEqual(plain(cst), plain([...new Parser().parse(text)]), `${where}: CST differs from yaml's`);
   const docs = fastParse(text);
-  if (!docs) return false;
-  assert.ok(cst, `${where}: documents without a CST`);
+  const direct = directParse(text);
+  if (docs) assert.ok(cst, `${where}: documents without a CST`);
+  if (!docs && !direct) return false;
   const ref = [...new Composer(COMPOSE_OPTIONS).compose(new Parser().parse(text), true, text.length)];
   for (const d of ref) assert.deepEqual([...d.errors, ...d.warnings].map((e) => e.code), [], `${where}: accepted a text yaml reports problems on`);
-  assert.deepStrictEqual(docs, ref, `${where}: documents differ from yaml's`);
+  if (docs) assert.deepStrictEqual(docs, ref, `${where}: documents differ from yaml's`);
+  if (direct) {
+    directTook++;
+    assert.deepStrictEqual(direct, ref, `${where}: direct documents differ from yaml's`);
+    // parseYaml returns the direct composer's Documents: the same again through it.
+    assert.deepStrictEqual(parseYaml(text).docs.map((d) => d.doc), ref, `${where}: parseYaml differs from yaml`);
+  }
   return true;
 }
 
@@ -117,29 +130,43 @@ function generated(): string {
 test('the corpus: equal to yaml wherever the fast path takes a file, and it takes most of them', () => {
   assert.ok(corpus.length > 50, `corpus too small: ${corpus.length} files`);
   let fast = 0;
+  directTook = 0;
   for (const { file, text } of corpus) if (check(text, path.relative(ROOT, file))) fast++;
-  console.log(`fast path: ${fast}/${corpus.length} files`);
+  console.log(`fast path: ${fast}/${corpus.length} files, direct composer: ${directTook}`);
   assert.ok(fast / corpus.length > 0.6, `fast path took only ${fast}/${corpus.length} files`);
+  assert.ok(directTook / fast > 0.9, `the direct composer took only ${directTook} of the ${fast} files the fast path took`);
+});
+
+test('the benchmark workspace: the direct composer takes every file, equal to yaml', () => {
+  const { files: plainFiles, big } = generateWorkspace(300, 600);
+  const files = [...plainFiles, big, ...generateWorkspace(300, 600, 10, { mesh: true }).files];
+  directTook = 0;
+  for (const f of files) assert.ok(check(f.text, `bench ${f.name}`), `bench ${f.name}: not taken`);
+  assert.equal(directTook, files.length);
 });
 
 test('mutations of the corpus: equal to yaml wherever the fast path takes them', () => {
   const small = corpus.filter((c) => c.text.length < 20_000);
   let fast = 0;
+  directTook = 0;
   for (let i = 0; i < CASES; i++) {
     const { file, text } = small[rand(small.length)];
     if (check(mutate(text), `mutation ${i} of ${path.relative(ROOT, file)}`)) fast++;
   }
-  console.log(`fast path: ${fast}/${CASES} mutations`);
+  console.log(`fast path: ${fast}/${CASES} mutations, direct composer: ${directTook}`);
+  assert.ok(directTook > CASES / 10, `the direct composer took only ${directTook}/${CASES} mutations`);
   assert.ok(fast > CASES / 10, `fast path took only ${fast}/${CASES} mutations`);
 });
 
 test('generated documents around the subset: equal to yaml wherever the fast path takes them', () => {
   let fast = 0;
+  directTook = 0;
   for (let i = 0; i < CASES * 2; i++) {
     const text = generated();
     if (check(text, `generated ${i}: ${JSON.stringify(text)}`)) fast++;
   }
-  console.log(`fast path: ${fast}/${CASES * 2} generated texts`);
+  console.log(`fast path: ${fast}/${CASES * 2} generated texts, direct composer: ${directTook}`);
+  assert.ok(directTook > CASES / 8, `the direct composer took only ${directTook}/${CASES * 2} generated texts`);
   assert.ok(fast > CASES / 2, `fast path took only ${fast}/${CASES * 2} generated texts`);
 });
 
@@ -153,12 +180,21 @@ test('typical manifests take the fast path; what it does not cover goes to yaml,
   assert.ok(check(deployment, 'deployment'));
   assert.ok(check('description: a long line\n  folded onto the next\n\n  and a paragraph\nnext: 1\n', 'multi-line plain scalar'));
   assert.ok(check('hosts: ["*"]\ncommand: [/bin/sh, -c]\nselector: {app: web, "tier": front}\nports: [80, 443,]\n', 'flow collections'));
+  // A scalar document ends with its line: the comments after it are the document's comment (yaml's Composer.end).
+  assert.ok(check('just a scalar\n\n# after it\n', 'comment after a scalar document'));
+  // The direct composer: comments and blank lines before, between and after items at several indentations.
+  const commented = [
+    '# file', '', 'a:', '  # before b', '  b: 1 # on b', '', '  c:', '  - x', '  # after x', '  - y', '# dedented', 'd: {}', '---', '# e', 'e: []', '',
+  ].join('\n');
+  assert.ok(check(commented, 'comments'));
+  assert.ok(directParse(commented), 'the direct composer takes comments in the usual places');
   for (const text of [
     'a: &x 1\nb: *x\n', 'a: !!str 1\n', '? a\n: b\n', '%YAML 1.2\n---\na: 1\n', 'a: 1\n...\n', 'a:\tb\n', 'a: 1\r\nb: 2\r\n',
     '\uFEFFa: 1\n', 'a: "b\n  c"\n', 'a: {b: [c]}\n', 'a: [1,\n  2]\n', 'a: |2\n   x\n', 'a: 1\na: 2\n', 'a: b: c\n',
     '- a\nb: c\n', 'a: "unterminated\n', `${'- '.repeat(150)}x\n`,
   ]) {
     assert.equal(fastParse(text), undefined, JSON.stringify(text));
+    assert.equal(directParse(text), undefined, JSON.stringify(text));
     // parseYaml still reads it (through yaml), with yaml's problems for the broken ones.
     const viaParse = parseYaml(text);
     const ref = [...new Composer(COMPOSE_OPTIONS).compose(new Parser().parse(text), true, text.length)];
@@ -174,9 +210,12 @@ test('plain scalars only the string tag can take are never tested against the ot
     .filter((t) => t.default === true && t.test && !t.collection);
   assert.ok(tags.length >= 8, 'the core schema changed: review maybeNotString');
   const alphabet = ['', '0', '1', '9', 'x', 'o', 'e', 'E', '.', '+', '-', '~', 'n', 'N', 'u', 'l', 't', 'T', 'r', 'f', 'F', 'a', 'i', 'I', 'A', ' ', 'Y', 'y'];
-  const values = new Set<string>(['.inf', '-.Inf', '+.INF', '.nan', '.NaN', '0o17', '0x1F', '1e3', '-1.5e-3', 'null', 'Null', 'NULL', 'true', 'FALSE', '~']);
+  const values = new Set<string>(['.inf', '-.Inf', '+.INF', '.nan', '.NaN', '0o17', '0x1F', '1e3', '-1.5e-3', 'null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', '~',
+    'nulls', 'trueish', 'falsey', 'name', 'template', 'Truex', 'FALSE0']);
   for (const a of alphabet) for (const b of alphabet) for (const c of alphabet) values.add(a + b + c);
   for (const v of values) {
     if (tags.some((t) => t.test!.test(v))) assert.ok(maybeNotString(v), `maybeNotString(${JSON.stringify(v)}) must be true`);
   }
+  // What it is for: the usual keys and words skip the patterns.
+  for (const v of ['name', 'namespace', 'type', 'template', 'targetPort', 'false-ish', 'app', 'http']) assert.equal(maybeNotString(v), false, v);
 });

@@ -10,6 +10,8 @@
 // multi-line quoted scalars, flow collections over several lines or nested, deep nesting) and any input on which `yaml` would
 // report an error or a warning makes it return undefined, and the caller parses the text with `yaml` itself: broken
 // and unusual YAML keep exactly yaml's behaviour and messages. Pure; never throws.
+// parseYaml tries the direct composer (direct.ts, which shares this file's node and props helpers) first; this port
+// reads what the direct composer leaves (multi-line quoted scalars, unusual comment placements, ...).
 //
 // Ported from yaml (https://github.com/eemeli/yaml), whose licence applies to this file's derived parts:
 //   Copyright Eemeli Aro <eemeli@gmail.com>
@@ -29,8 +31,8 @@ export const COMPOSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: 
 const MAX_DEPTH = 100;
 
 /** Thrown (one shared instance) when the input leaves the subset; caught in fastParse. */
-const BAIL: { bail: true } = { bail: true };
-function bail(): never {
+export const BAIL: { bail: true } = { bail: true };
+export function bail(): never {
   throw BAIL;
 }
 
@@ -52,7 +54,7 @@ interface FlowScalar {
   source: string;
   end?: SourceToken[];
 }
-interface BlockScalar {
+export interface BlockScalar {
   type: 'block-scalar';
   offset: number;
   indent: number;
@@ -99,7 +101,7 @@ type StackToken = DocToken | Value;
 
 /** Runs of spaces by length: indentation repeats the same few lengths on every line, so a space token's source is shared. */
 const SPACES: string[] = [];
-function spaces(n: number): string {
+export function spaces(n: number): string {
   if (n > 64) return ' '.repeat(n);
   return (SPACES[n] ??= ' '.repeat(n));
 }
@@ -1072,14 +1074,14 @@ markPrototype(YAMLMap.prototype, Symbol.for('yaml.map'));
 markPrototype(YAMLSeq.prototype, Symbol.for('yaml.seq'));
 
 /** `new Scalar(value)` without the per-instance marker. */
-function newScalar(value: unknown): Scalar {
+export function newScalar(value: unknown): Scalar {
   const node = Object.create(Scalar.prototype) as Scalar;
   node.value = value;
   return node;
 }
 
 /** `new Pair(key, value)` without the per-instance marker. */
-function newPair(key: Node, value: Node | null): Pair {
+export function newPair(key: Node, value: Node | null): Pair {
   const pair = Object.create(Pair.prototype) as Pair;
   pair.key = key;
   pair.value = value;
@@ -1087,18 +1089,19 @@ function newPair(key: Node, value: Node | null): Pair {
 }
 
 /** The fields of `new YAMLMap(schema)` / `new YAMLSeq(schema)` without the per-instance marker. */
-function initCollection<T extends YAMLMap | YAMLSeq>(coll: T, schema: Schema): T {
+function initCollection<T extends YAMLMap | YAMLSeq>(coll: T, schema: Schema, items: unknown[]): T {
   Object.defineProperty(coll, 'schema', { value: schema, configurable: true, enumerable: false, writable: true });
-  coll.items = [];
+  coll.items = items;
   return coll;
 }
-const newMap = (schema: Schema): YAMLMap => initCollection(Object.create(YAMLMap.prototype) as YAMLMap, schema);
-const newSeq = (schema: Schema): YAMLSeq => initCollection(Object.create(YAMLSeq.prototype) as YAMLSeq, schema);
+/** `new YAMLMap(schema)`, with `items` (a new array of its own) already in it. */
+export const newMap = (schema: Schema, items: unknown[] = []): YAMLMap => initCollection(Object.create(YAMLMap.prototype) as YAMLMap, schema, items);
+export const newSeq = (schema: Schema, items: unknown[] = []): YAMLSeq => initCollection(Object.create(YAMLSeq.prototype) as YAMLSeq, schema, items);
 
 
-const SCALAR_TAG = Symbol.for('yaml.scalar');
+export const SCALAR_TAG = Symbol.for('yaml.scalar');
 
-interface ScalarTag {
+export interface ScalarTag {
   default?: boolean | 'key';
   test?: RegExp;
   format?: string;
@@ -1125,7 +1128,7 @@ interface Props {
 
 type Indicator = 'doc-start' | 'map-value-ind' | 'seq-item-ind' | 'explicit-key-ind';
 
-function resolveProps(tokens: SourceToken[], indicator: Indicator, offset: number, startOnNewline: boolean, flow = false): Props {
+export function resolveProps(tokens: SourceToken[], indicator: Indicator, offset: number, startOnNewline: boolean, flow = false): Props {
   let spaceBefore = false;
   let atNewline = startOnNewline;
   let hasSpace = startOnNewline;
@@ -1176,7 +1179,7 @@ function resolveProps(tokens: SourceToken[], indicator: Indicator, offset: numbe
   return { found, comma, spaceBefore, comment, hasNewline, end, start: end };
 }
 
-function resolveEnd(end: SourceToken[] | undefined, offset: number, reqSpace: boolean): { comment: string; offset: number } {
+export function resolveEnd(end: SourceToken[] | undefined, offset: number, reqSpace: boolean): { comment: string; offset: number } {
   let comment = '';
   if (end) {
     let hasSpace = false;
@@ -1208,7 +1211,7 @@ function resolveEnd(end: SourceToken[] | undefined, offset: number, reqSpace: bo
   return { comment, offset };
 }
 
-function emptyScalarPosition(offset: number, before: SourceToken[] | undefined, pos: number | null): number {
+export function emptyScalarPosition(offset: number, before: SourceToken[] | undefined, pos: number | null): number {
   if (before) {
     pos ??= before.length;
     for (let i = pos - 1; i >= 0; --i) {
@@ -1250,14 +1253,20 @@ function containsNewline(key: Value | null | undefined): boolean {
 /** Whether a plain scalar can resolve to anything but a string in the core schema (null, bool, int, float). */
 export function maybeNotString(value: string): boolean {
   if (value === '') return true;
+  // Words that start like null (`~`, `null`) or bool (`true`, `false`) but cannot be one skip the tags' patterns:
+  // keys such as name, type or template are the most common plain scalars.
   switch (value.charCodeAt(0)) {
     case 126: // ~
+      return value.length === 1;
     case 110: // n
     case 78: // N
+      return value.length === 4 && (value.charCodeAt(1) | 0x20) === 117; // u
     case 116: // t
     case 84: // T
+      return value.length === 4 && (value.charCodeAt(1) | 0x20) === 114; // r
     case 102: // f
     case 70: // F
+      return value.length === 5 && (value.charCodeAt(1) | 0x20) === 97; // a
     case 43: // +
     case 45: // -
     case 46: // .
@@ -1535,7 +1544,7 @@ function resolveFlowScalar(token: FlowScalar): { value: string; type: Scalar.Typ
 }
 
 /** A multi-line plain scalar's value: lines folded as yaml's unfoldLines does. */
-function unfoldLines(source: string): string {
+export function unfoldLines(source: string): string {
   const line = /(.*?)\n/sy;
   let match = line.exec(source);
   if (!match) return source;
@@ -1565,7 +1574,7 @@ const ESCAPE_CODES: Record<string, string> = {
 };
 
 /** A one-line double-quoted scalar's value. */
-function doubleQuotedValue(source: string): string {
+export function doubleQuotedValue(source: string): string {
   if (source[source.length - 1] !== '"' || source.length === 1 || source.includes('\n')) bail();
   if (!source.includes('\\')) return source.slice(1, -1);
   let res = '';
@@ -1589,7 +1598,7 @@ function doubleQuotedValue(source: string): string {
   return res;
 }
 
-function resolveBlockScalar(ctx: Ctx, scalar: BlockScalar): { value: string; type: Scalar.Type; comment: string; range: [number, number, number] } {
+export function resolveBlockScalar(ctx: Pick<Ctx, 'atRoot'>, scalar: BlockScalar): { value: string; type: Scalar.Type; comment: string; range: [number, number, number] } {
   const start = scalar.offset;
   const header = parseBlockScalarHeader(scalar);
   const type: Scalar.Type = header.mode === '>' ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL';
@@ -1786,32 +1795,50 @@ class DocumentComposer {
       doc.range = [0, endOffset, endOffset];
       this.decorate(doc);
       this.docs.push(doc);
+    } else {
+      // Comments after the last document (one that ended with its line, a scalar's) are its comment, as in yaml's
+      // Composer.end (decorate with afterDoc).
+      const { comment } = parsePrelude(this.prelude);
+      const doc = this.docs[this.docs.length - 1];
+      if (comment) doc.comment = doc.comment ? `${doc.comment}\n${comment}` : comment;
     }
     return this.docs;
   }
 
   private newDocument(): Document.Parsed {
-    return new Document(undefined, Object.assign({ _directives: this.directives }, COMPOSE_OPTIONS)) as Document.Parsed;
+    return newDocument(this.directives);
   }
 
   private decorate(doc: Document.Parsed): void {
-    const { comment, afterEmptyLine } = parsePrelude(this.prelude);
-    if (comment) {
-      const dc = doc.contents;
-      if (afterEmptyLine || doc.directives.docStart || !dc) {
-        doc.commentBefore = comment;
-      } else if ((dc instanceof YAMLMap || dc instanceof YAMLSeq) && !dc.flow && dc.items.length > 0) {
-        let it = dc.items[0] as Node | Pair;
-        if (it instanceof Pair) it = it.key as Node;
-        const cb = (it as Node).commentBefore;
-        (it as Node).commentBefore = cb ? `${comment}\n${cb}` : comment;
-      } else {
-        const cb = dc.commentBefore;
-        dc.commentBefore = cb ? `${comment}\n${cb}` : comment;
-      }
-    }
-    doc.errors = [];
-    doc.warnings = [];
+    decorateDocument(doc, this.prelude);
     this.prelude = [];
   }
+}
+
+type StreamDirectives = ReturnType<Composer['streamInfo']>['directives'];
+
+/** An empty Document as yaml's Composer starts each one (`directives`: the stream's, from `Composer.streamInfo()`). */
+export function newDocument(directives: StreamDirectives): Document.Parsed {
+  return new Document(undefined, Object.assign({ _directives: directives }, COMPOSE_OPTIONS)) as Document.Parsed;
+}
+
+/** What yaml's Composer does to a finished Document: the comments before it (`prelude`), no errors or warnings. */
+export function decorateDocument(doc: Document.Parsed, prelude: string[]): void {
+  const { comment, afterEmptyLine } = parsePrelude(prelude);
+  if (comment) {
+    const dc = doc.contents;
+    if (afterEmptyLine || doc.directives.docStart || !dc) {
+      doc.commentBefore = comment;
+    } else if ((dc instanceof YAMLMap || dc instanceof YAMLSeq) && !dc.flow && dc.items.length > 0) {
+      let it = dc.items[0] as Node | Pair;
+      if (it instanceof Pair) it = it.key as Node;
+      const cb = (it as Node).commentBefore;
+      (it as Node).commentBefore = cb ? `${comment}\n${cb}` : comment;
+    } else {
+      const cb = dc.commentBefore;
+      dc.commentBefore = cb ? `${comment}\n${cb}` : comment;
+    }
+  }
+  doc.errors = [];
+  doc.warnings = [];
 }
