@@ -5,17 +5,7 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MeshIndex } from '../../server/src/mesh/index';
 import { runMeshAnalysis } from '../../server/src/mesh/run';
-
-function random(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n | 0;
-  };
-}
+import { random } from './random';
 
 type Tls = Record<string, string> | 'none' | 'scalar';
 interface Gw { ns: string; name: string; selector: Record<string, string>; servers: Tls[] }

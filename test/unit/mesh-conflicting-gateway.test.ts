@@ -9,18 +9,7 @@ import { checkGroup, type Group, type Known } from '../../server/src/mesh/analyz
 import { MeshIndex } from '../../server/src/mesh/index';
 import type { MeshResource } from '../../server/src/mesh/model';
 import { runMeshAnalysis } from '../../server/src/mesh/run';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n | 0;
-  };
-}
+import { random } from './random';
 
 /** Istio's model.CheckDuplicates: a host already known with the same bind; when none, the hosts become known. */
 function checkDuplicates(hosts: readonly string[], bind: string, known: Map<string, string>): boolean {

@@ -275,19 +275,7 @@ class DirectComposer {
       if (this.k >= indent) bail(); // more indented (a continuation or an error), or a sequence at the mapping's indentation
       break;
     }
-    const map = newMap(this.schema, this.items(base));
-    let commentEnd = offset;
-    const trailing = this.pending;
-    if (trailing && indent > 0 && !commentsBelow(trailing, indent)) {
-      // Comments at the mapping's indentation or deeper end the mapping rather than start what follows.
-      const props = resolveProps(trailing, 'explicit-key-ind', offset, true);
-      commentEnd = props.end;
-      if (props.comment) map.comment = props.comment;
-      this.pending = null;
-    }
-    map.range = [mapStart, offset, commentEnd];
-    this.depth--;
-    return map;
+    return this.close(newMap(this.schema, this.items(base)), mapStart, offset, indent, 'explicit-key-ind');
   }
 
   private blockSeq(indent: number): YAMLSeq {
@@ -350,18 +338,25 @@ class DirectComposer {
       if (this.k > indent) bail();
       break;
     }
-    const seq = newSeq(this.schema, this.items(base));
+    return this.close(newSeq(this.schema, this.items(base)), seqStart, offset, indent, 'seq-item-ind');
+  }
+
+  /**
+   * Ends a block collection at `offset`. Comments pending at its indentation or deeper end the collection (its comment)
+   * rather than start what follows, as in yaml's Parser.
+   */
+  private close<T extends YAMLMap | YAMLSeq>(coll: T, start: number, offset: number, indent: number, indicator: Parameters<typeof resolveProps>[1]): T {
     let commentEnd = offset;
     const trailing = this.pending;
     if (trailing && indent > 0 && !commentsBelow(trailing, indent)) {
-      const props = resolveProps(trailing, 'seq-item-ind', offset, true);
+      const props = resolveProps(trailing, indicator, offset, true);
       commentEnd = props.end;
-      if (props.comment) seq.comment = props.comment;
+      if (props.comment) coll.comment = props.comment;
       this.pending = null;
     }
-    seq.range = [seqStart, offset, commentEnd];
+    coll.range = [start, offset, commentEnd];
     this.depth--;
-    return seq;
+    return coll;
   }
 
   /** The next content line's indentation, which yaml's Parser puts in the tokens of the item before it. */
