@@ -2,34 +2,14 @@
 // completes and hovers custom resources with them. The cluster is the Mesh view's connected context, else the chosen or
 // current context of the kubeconfig. Sent again when the context, the settings or the server change, and on Refresh
 // (which reconnects); an empty setting or a failure forgets them. The listing is src/cluster/crds.ts.
-import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { ClusterCrdsNotification, type ClusterCrdsParams } from '../server/src/protocol';
 import { listCustomResourceDefinitions } from './cluster/crds';
-import { kubeconfigPaths } from './cluster/kubeconfig';
-import { KubeClusterReader, loadKubeConfig } from './cluster/kubeReader';
-import type { ClusterReader } from './cluster/reader';
+import { clusterTarget } from './clusterTarget';
 import { SECTION } from './config';
 import type { Ctx } from './ctx';
 
 const DEBOUNCE_MS = 300;
-
-/** The Mesh view's reader for its connected context, else a reader of its own for the chosen or current context. */
-function readerFor(ctx: Ctx): { context: string; reader: ClusterReader; dispose(): void } | { error: string } | null {
-  const session = ctx.meshTree.current;
-  if (session) return { context: session.context, reader: session.reader, dispose: () => undefined };
-  const kc = ctx.meshTree.readKubeconfig();
-  if (!kc.ok) return { error: `cannot read the kubeconfig: ${kc.error}` };
-  const name = ctx.config.context || kc.value.currentContext;
-  if (!name) return null;
-  try {
-    const files = kubeconfigPaths(ctx.config.kubeconfig, process.env, os.homedir(), process.platform === 'win32' ? ';' : ':');
-    const reader = new KubeClusterReader(loadKubeConfig(files, name), ctx.log);
-    return { context: name, reader, dispose: () => reader.dispose() };
-  } catch (e) {
-    return { error: `cannot use context ${name}: ${e instanceof Error ? e.message : String(e)}` };
-  }
-}
 
 class ClusterSchemaSource implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
@@ -50,9 +30,10 @@ class ClusterSchemaSource implements vscode.Disposable {
 
   private async update(): Promise<void> {
     const seq = ++this.seq;
-    const target = this.enabled ? readerFor(this.ctx) : null;
+    const target = this.enabled ? clusterTarget(this.ctx) : null;
     if (!target || 'error' in target) {
-      if (target) this.ctx.log.warn(`schemas from the cluster: ${target.error}`);
+      // No context at all is not a failure: there is simply no cluster to read.
+      if (target && !target.noContext) this.ctx.log.warn(`schemas from the cluster: ${target.error}`);
       if (seq === this.seq && this.last) await this.send(null);
       return;
     }

@@ -2,46 +2,16 @@
 // injector and mesh ConfigMaps and sends them to the language server (again when the context, the settings or the
 // server change); (2) "Preview Injection by the Cluster's Webhook": a server-side dry run of the Pod a workload would
 // create, shown as a diff (sent vs returned). The cluster logic is src/cluster/injection.ts.
-import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ClusterInjectionConfigNotification, InjectionConfigChangedNotification, WorkloadPodRequest } from '../server/src/protocol';
 import { dryRunPod, podYaml, readInjectionConfigMaps } from './cluster/injection';
-import { kubeconfigPaths } from './cluster/kubeconfig';
-import { KubeClusterReader, loadKubeConfig } from './cluster/kubeReader';
-import type { ClusterReader } from './cluster/reader';
+import { clusterTarget } from './clusterTarget';
 import type { Ctx } from './ctx';
 import { workloadTarget } from './injection';
 
 const DRY_RUN_SCHEME = 'istio-dryrun';
 const DEBOUNCE_MS = 300;
-
-interface ClusterTarget {
-  context: string;
-  reader: ClusterReader;
-  /** The context's namespace (kubectl's default for documents without one). */
-  defaultNamespace: string;
-  dispose(): void;
-}
-
-/** The connected context's reader (the Mesh view's session), else a reader for the chosen or current context. */
-function clusterTarget(ctx: Ctx): ClusterTarget | { error: string } {
-  const kc = ctx.meshTree.readKubeconfig();
-  const session = ctx.meshTree.current;
-  const name = session?.context ?? (ctx.config.context || (kc.ok ? kc.value.currentContext : null));
-  if (!name) return { error: kc.ok ? 'no Kubernetes context is chosen (Istio: Choose Kubernetes Context)' : `cannot read the kubeconfig: ${kc.error}` };
-  const kctx = kc.ok ? kc.value.contexts.find((c) => c.name === name) : undefined;
-  const defaultNamespace = kctx?.namespace ?? 'default';
-  if (session) return { context: name, reader: session.reader, defaultNamespace, dispose: () => undefined };
-  if (!kctx) return { error: `context "${name}" is not in the kubeconfig` };
-  try {
-    const files = kubeconfigPaths(ctx.config.kubeconfig, process.env, os.homedir(), process.platform === 'win32' ? ';' : ':');
-    const reader = new KubeClusterReader(loadKubeConfig(files, name), ctx.log);
-    return { context: name, reader, defaultNamespace, dispose: () => reader.dispose() };
-  } catch (e) {
-    return { error: `cannot use context ${name}: ${e instanceof Error ? e.message : String(e)}` };
-  }
-}
 
 /** Keeps the language server supplied with the cluster's injection ConfigMaps while the source is "cluster". */
 class ClusterInjectionSource implements vscode.Disposable {
