@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { Composer, Document, Parser } from 'yaml';
+import { Composer, Document, isDocument, isSeq, Parser } from 'yaml';
 import { generateWorkspace } from '../bench/lib/workspace';
 import { directParse } from '../../server/src/yaml/direct';
 import { COMPOSE_OPTIONS, fastCst, fastParse, maybeNotString } from '../../server/src/yaml/fast';
@@ -218,4 +218,32 @@ test('plain scalars only the string tag can take are never tested against the ot
   }
   // What it is for: the usual keys and words skip the patterns.
   for (const v of ['name', 'namespace', 'type', 'template', 'targetPort', 'false-ish', 'app', 'http']) assert.equal(maybeNotString(v), false, v);
+});
+
+test('the documents after the first of a text: yaml\'s fields without its constructor, and they behave as yaml\'s', () => {
+  const text = 'a: 1\nb: [x, y]\n---\n# c\na: 2\nc: {d: e}\n---\n- a: 3\n  a2: 3\n';
+  for (const [name, docs] of [['direct', directParse(text)], ['fast', fastParse(text)]] as const) {
+    assert.ok(docs && docs.length === 3, `${name}: takes the text`);
+    const ref = [...new Composer(COMPOSE_OPTIONS).compose(new Parser().parse(text), true, text.length)];
+    assert.deepStrictEqual(docs, ref, name);
+    for (let i = 0; i < docs.length; i++) {
+      const doc: Document.Parsed = docs[i];
+      assert.ok(isDocument(doc) && doc instanceof Document, `${name} ${i}: a Document`);
+      assert.deepEqual(Object.keys(doc), Object.keys(ref[i]), `${name} ${i}: own fields in yaml's order`);
+      // Each document has its own options and directives; the Schema is the first document's (equal to yaml's).
+      if (i > 0) {
+        assert.notEqual(doc.options, docs[0].options, `${name} ${i}: options`);
+        assert.notEqual(doc.directives, docs[0].directives, `${name} ${i}: directives`);
+        assert.equal(doc.schema, docs[0].schema, `${name} ${i}: schema`);
+      }
+      assert.equal(doc.toString(), ref[i].toString(), `${name} ${i}: stringified`);
+      assert.deepEqual(doc.toJS(), ref[i].toJS(), `${name} ${i}: toJS`);
+      assert.deepStrictEqual(doc.clone(), ref[i].clone(), `${name} ${i}: clone`);
+      // yaml's own methods work on them (set creates nodes with the document's schema).
+      const key = isSeq(doc.contents) ? 0 : 'z';
+      doc.set(key, 1);
+      ref[i].set(key, 1);
+      assert.equal(doc.toString(), ref[i].toString(), `${name} ${i}: after set`);
+    }
+  }
 });

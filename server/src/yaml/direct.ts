@@ -102,7 +102,7 @@ class DirectComposer {
     }
     if (this.k === -1 && !this.marker) bail(); // no document
     for (;;) {
-      const doc = newDocument(directives);
+      const doc = newDocument(directives, docs[0]);
       if (!this.tags) {
         this.tags = (doc.schema.tags as unknown as ScalarTag[]).filter((t) => t.default === true && t.test);
         this.strTag = (doc.schema as unknown as Record<symbol, ScalarTag>)[SCALAR_TAG];

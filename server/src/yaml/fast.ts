@@ -1059,7 +1059,8 @@ export function fastCst(text: string): TopToken[] | undefined {
 // answers the same for nodes that inherit it. The nodes made here have yaml's own prototypes (instanceof, methods,
 // deepStrictEqual and clone behave as for yaml's nodes) and the own fields yaml's constructors give them, in the same
 // order; only the marker is inherited instead of own. yaml's own instances keep their own marker, which shadows the
-// prototype's with the same value. Collections keep yaml's own non-enumerable `schema` property (per document).
+// prototype's with the same value (Documents after a text's first are made the same way, see newDocument). Collections
+// keep yaml's own non-enumerable `schema` property (their document's Schema, which a text's documents share).
 
 const NODE_TYPE = Symbol.for('yaml.node.type');
 
@@ -1072,6 +1073,7 @@ markPrototype(Scalar.prototype, Symbol.for('yaml.scalar'));
 markPrototype(Pair.prototype, Symbol.for('yaml.pair'));
 markPrototype(YAMLMap.prototype, Symbol.for('yaml.map'));
 markPrototype(YAMLSeq.prototype, Symbol.for('yaml.seq'));
+markPrototype(Document.prototype, Symbol.for('yaml.document'));
 
 /** `new Scalar(value)` without the per-instance marker. */
 export function newScalar(value: unknown): Scalar {
@@ -1088,9 +1090,14 @@ export function newPair(key: Node, value: Node | null): Pair {
   return pair;
 }
 
+/** The descriptor of a collection's `schema` property, reused (its value set for each call) rather than made per node. */
+const SCHEMA_PROPERTY: PropertyDescriptor = { value: undefined, configurable: true, enumerable: false, writable: true };
+
 /** The fields of `new YAMLMap(schema)` / `new YAMLSeq(schema)` without the per-instance marker. */
 function initCollection<T extends YAMLMap | YAMLSeq>(coll: T, schema: Schema, items: unknown[]): T {
-  Object.defineProperty(coll, 'schema', { value: schema, configurable: true, enumerable: false, writable: true });
+  SCHEMA_PROPERTY.value = schema;
+  Object.defineProperty(coll, 'schema', SCHEMA_PROPERTY);
+  SCHEMA_PROPERTY.value = undefined;
   coll.items = items;
   return coll;
 }
@@ -1806,7 +1813,7 @@ class DocumentComposer {
   }
 
   private newDocument(): Document.Parsed {
-    return newDocument(this.directives);
+    return newDocument(this.directives, this.docs[0]);
   }
 
   private decorate(doc: Document.Parsed): void {
@@ -1817,9 +1824,29 @@ class DocumentComposer {
 
 type StreamDirectives = ReturnType<Composer['streamInfo']>['directives'];
 
-/** An empty Document as yaml's Composer starts each one (`directives`: the stream's, from `Composer.streamInfo()`). */
-export function newDocument(directives: StreamDirectives): Document.Parsed {
-  return new Document(undefined, Object.assign({ _directives: directives }, COMPOSE_OPTIONS)) as Document.Parsed;
+/**
+ * An empty Document as yaml's Composer starts each one (`directives`: the stream's, from `Composer.streamInfo()`).
+ * With `like`, an earlier Document of the same stream made here, the same fields without yaml's constructor, whose
+ * option merging and new Schema (its tag list copied, its markers defined) were a tenth of composing a manifest: the
+ * options are a copy of like's, the Schema is like's own (equal to a new one: nothing here or in yaml changes a Schema
+ * once made; Document.clone and setSchema make new ones), the directives the stream's for this document, as yaml's.
+ */
+export function newDocument(directives: StreamDirectives, like?: Document.Parsed): Document.Parsed {
+  // A %YAML directive may change the version, which the constructor then applies: yaml's own way.
+  if (!like || directives.yaml.explicit) return new Document(undefined, Object.assign({ _directives: directives }, COMPOSE_OPTIONS)) as Document.Parsed;
+  // The constructor's own fields, in its order (the NODE_TYPE marker is Document.prototype's, as for the nodes).
+  const doc = Object.create(Document.prototype) as Document.Parsed;
+  doc.commentBefore = null;
+  doc.comment = null;
+  doc.errors = [];
+  doc.warnings = [];
+  doc.options = { ...like.options };
+  doc.directives = directives.atDocument();
+  // setSchema's: the version the options give (no %YAML directive), which it set on like's directives too.
+  doc.directives.yaml.version = like.directives.yaml.version;
+  doc.schema = like.schema;
+  doc.contents = null;
+  return doc;
 }
 
 /** What yaml's Composer does to a finished Document: the comments before it (`prelude`), no errors or warnings. */
