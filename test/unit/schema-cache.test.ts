@@ -75,3 +75,50 @@ test('validateCached: a changed document is validated again', () => {
   assert.deepEqual(r2.cached(v), r2.fresh);
   assert.ok(r2.fresh.length < r1.fresh.length);
 });
+
+/** A Deployment whose container has the given env entries; `meta` goes under metadata. */
+function deployment(name: string, meta: string, env: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+${meta}spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          env:
+${env}          resources:
+            limits:
+              cpu: "1"
+              memory: 1Gi
+`;
+}
+
+test('validateCached: subtrees found clean before are reused only where they read the same', () => {
+  const v = new SchemaValidator(new SchemaStore(DIR));
+  const env = '            - name: MODE\n              value: *mode\n            - name: LEVEL\n              value: info\n';
+  // The same env entries (same text) in each document; the alias reads a string in the first, a mapping in the second.
+  const text = [
+    deployment('a', '  annotations:\n    mode: &mode fast\n', env),
+    deployment('b', '  labels:\n    tier: &mode {x: 1}\n', env),
+    deployment('c', '', '            - name: LEVEL\n              value: info\n'),
+    deployment('d', '  labels:\n    app: web\n', '            - name: LEVEL\n              value: 3\n'),
+  ].join('---\n');
+  const r = both(text);
+  assert.deepEqual(r.cached(v), r.fresh);
+  // Again with the document cache missing (every document moved and edited): clean subtrees now come from the memo.
+  const moved = `# moved\n${text.replace(/name: ([abcd])\n/g, 'name: $1-2\n')}`;
+  const m = both(moved);
+  assert.deepEqual(m.cached(v), m.fresh);
+  const messages = m.fresh.map((i) => i.message).join('\n');
+  assert.match(messages, /env\[0\]\.value/, 'the alias to a mapping is a type error in the second document');
+  assert.match(messages, /env\[0\]\.value: Invalid value: "integer"/, 'the fourth document\'s LEVEL is an integer');
+});

@@ -13,8 +13,15 @@ const dns1035Label = re(DNS1035_LABEL);
 const qualifiedName = re(QUALIFIED_NAME);
 const labelValue = re(LABEL_VALUE);
 
+/**
+ * What the checks below return for a valid value (almost every value): one shared empty list, not a new array per label,
+ * annotation and name of every document. Frozen: callers only read it.
+ */
+const VALID: string[] = Object.freeze([]) as unknown as string[];
+
 /** Validation problems of a name, as apimachinery's validation package words them (empty when valid). */
 export function isDNS1123Label(v: string): string[] {
+  if (v.length <= 63 && dns1123Label.test(v)) return VALID;
   const errs: string[] = [];
   if (v.length > 63) errs.push('must be no more than 63 characters');
   if (!dns1123Label.test(v)) {
@@ -24,6 +31,7 @@ export function isDNS1123Label(v: string): string[] {
 }
 
 export function isDNS1123Subdomain(v: string): string[] {
+  if (v.length <= 253 && dns1123Subdomain.test(v)) return VALID;
   const errs: string[] = [];
   if (v.length > 253) errs.push('must be no more than 253 characters');
   if (!dns1123Subdomain.test(v)) {
@@ -33,6 +41,7 @@ export function isDNS1123Subdomain(v: string): string[] {
 }
 
 export function isDNS1035Label(v: string): string[] {
+  if (v.length <= 63 && dns1035Label.test(v)) return VALID;
   const errs: string[] = [];
   if (v.length > 63) errs.push('must be no more than 63 characters');
   if (!dns1035Label.test(v)) {
@@ -43,6 +52,10 @@ export function isDNS1035Label(v: string): string[] {
 
 /** Label and annotation keys: an optional DNS subdomain prefix and a name. */
 export function isQualifiedName(v: string): string[] {
+  // The common valid shapes, "name" and "prefix/name", tested without splitting; anything else is worded below.
+  const slash = v.indexOf('/');
+  if (slash < 0 ? qualifiedNameOk(v) : slash > 0 && v.indexOf('/', slash + 1) < 0 && slash <= 253 &&
+    dns1123Subdomain.test(v.slice(0, slash)) && qualifiedNameOk(v.slice(slash + 1))) return VALID;
   const parts = v.split('/');
   let name = v;
   const errs: string[] = [];
@@ -62,7 +75,13 @@ export function isQualifiedName(v: string): string[] {
   return errs;
 }
 
+/** A qualified name's name part is valid (non-empty, at most 63 characters, the pattern). */
+function qualifiedNameOk(name: string): boolean {
+  return name.length > 0 && name.length <= 63 && qualifiedName.test(name);
+}
+
 export function isLabelValue(v: string): string[] {
+  if (v.length <= 63 && labelValue.test(v)) return VALID;
   const errs: string[] = [];
   if (v.length > 63) errs.push('must be no more than 63 characters');
   if (!labelValue.test(v)) {

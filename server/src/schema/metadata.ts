@@ -6,49 +6,67 @@ import type { SchemaIssue } from './validate';
 
 const TOTAL_ANNOTATION_SIZE = 256 * 1024;
 
-function span(node: Node | null | undefined): [number, number] | undefined {
-  return node?.range ? [node.range[0], node.range[1]] : undefined;
+/** A mapping's value under `key` as YAMLMap.get(key, true) finds it: the first pair whose key is `key` or a scalar of it. */
+function valueOf(map: YAMLMap, key: string): Node | undefined {
+  const items = map.items;
+  for (let i = 0; i < items.length; i++) {
+    const k = items[i].key as unknown;
+    if (k === key || (isScalar(k) && k.value === key)) return (items[i].value as Node | null) ?? undefined;
+  }
+  return undefined;
+}
+
+function push(out: SchemaIssue[], node: Node | null | undefined, message: string): void {
+  const r = node?.range;
+  // Rules of the API server's Go validation, beyond the published schema: Warnings (schema violations are Errors).
+  if (r) out.push({ start: r[0], end: r[1], severity: 'Warning', code: 'SchemaMetadata', message });
 }
 
 export function validateMetadata(root: YAMLMap, apiVersion: string, kind: string, _builtin: boolean, out: SchemaIssue[]): void {
-  const meta = root.get('metadata', true) as Node | undefined;
+  const meta = valueOf(root, 'metadata');
   if (!isMap(meta)) return;
-  const push = (node: Node | null | undefined, message: string) => {
-    const s = span(node);
-    // Rules of the API server's Go validation, beyond the published schema: Warnings (schema violations are Errors).
-    if (s) out.push({ start: s[0], end: s[1], severity: 'Warning', code: 'SchemaMetadata', message });
-  };
-  const str = (key: string): { node: Node; value: string } | undefined => {
-    const n = meta.get(key, true) as Node | undefined;
-    return isScalar(n) && typeof n.value === 'string' ? { node: n, value: n.value } : undefined;
-  };
-  const name = str('name');
-  if (name) {
+  // The four keys read, found in one pass over metadata (first occurrence of each, as YAMLMap.get finds them).
+  let name: Node | null | undefined;
+  let ns: Node | null | undefined;
+  let labels: Node | null | undefined;
+  let annotations: Node | null | undefined;
+  let seen = 0;
+  const items = meta.items;
+  for (let i = 0; i < items.length && seen !== 15; i++) {
+    const k = items[i].key as unknown;
+    const key = typeof k === 'string' ? k : isScalar(k) ? k.value : undefined;
+    const bit = key === 'name' ? 1 : key === 'namespace' ? 2 : key === 'labels' ? 4 : key === 'annotations' ? 8 : 0;
+    if (!bit || seen & bit) continue;
+    seen |= bit;
+    const v = items[i].value as Node | null;
+    if (bit === 1) name = v;
+    else if (bit === 2) ns = v;
+    else if (bit === 4) labels = v;
+    else annotations = v;
+  }
+  if (isScalar(name) && typeof name.value === 'string') {
     const errs = nameValidator(apiVersion, kind)(name.value);
-    if (errs.length) push(name.node, `metadata.name: Invalid value: ${JSON.stringify(name.value)}: ${errs.join(', ')}`);
+    if (errs.length) push(out, name, `metadata.name: Invalid value: ${JSON.stringify(name.value)}: ${errs.join(', ')}`);
   }
-  const ns = str('namespace');
-  if (ns && ns.value !== '') {
+  if (isScalar(ns) && typeof ns.value === 'string' && ns.value !== '') {
     const errs = isDNS1123Label(ns.value);
-    if (errs.length) push(ns.node, `metadata.namespace: Invalid value: ${JSON.stringify(ns.value)}: ${errs.join(', ')}`);
+    if (errs.length) push(out, ns, `metadata.namespace: Invalid value: ${JSON.stringify(ns.value)}: ${errs.join(', ')}`);
   }
-  const labels = meta.get('labels', true) as Node | undefined;
   if (isMap(labels)) {
     for (const pair of labels.items) {
       const k = pair.key as Node;
       if (isScalar(k)) {
         const key = String(k.value);
         const errs = isQualifiedName(key);
-        if (errs.length) push(k, `metadata.labels: Invalid value: ${JSON.stringify(key)}: ${errs.join(', ')}`);
+        if (errs.length) push(out, k, `metadata.labels: Invalid value: ${JSON.stringify(key)}: ${errs.join(', ')}`);
       }
       const v = pair.value as Node | null;
       if (isScalar(v) && typeof v.value === 'string') {
         const errs = isLabelValue(v.value);
-        if (errs.length) push(v, `metadata.labels: Invalid value: ${JSON.stringify(v.value)}: ${errs.join(', ')}`);
+        if (errs.length) push(out, v, `metadata.labels: Invalid value: ${JSON.stringify(v.value)}: ${errs.join(', ')}`);
       }
     }
   }
-  const annotations = meta.get('annotations', true) as Node | undefined;
   if (isMap(annotations)) {
     let total = 0;
     for (const pair of annotations.items) {
@@ -56,12 +74,12 @@ export function validateMetadata(root: YAMLMap, apiVersion: string, kind: string
       if (!isScalar(k)) continue;
       const key = String(k.value);
       const errs = isQualifiedName(key.toLowerCase());
-      if (errs.length) push(k, `metadata.annotations: Invalid value: ${JSON.stringify(key)}: ${errs.join(', ')}`);
+      if (errs.length) push(out, k, `metadata.annotations: Invalid value: ${JSON.stringify(key)}: ${errs.join(', ')}`);
       const v = pair.value as Node | null;
       total += key.length + (isScalar(v) && typeof v.value === 'string' ? v.value.length : 0);
     }
     if (total > TOTAL_ANNOTATION_SIZE) {
-      push(annotations.items[0]?.key as Node, `metadata.annotations: Too long: may not be more than ${TOTAL_ANNOTATION_SIZE} bytes`);
+      push(out, annotations.items[0]?.key as Node, `metadata.annotations: Too long: may not be more than ${TOTAL_ANNOTATION_SIZE} bytes`);
     }
   }
 }

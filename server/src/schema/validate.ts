@@ -1,7 +1,7 @@
 // Validates one YAML document against its apiVersion/kind's schema, the way the API server does on create with
 // strict field validation: structural checks, unknown fields, list-type uniqueness, ObjectMeta rules and the CRDs'
 // x-kubernetes-validations (CEL). Returns offsets into the file text; never throws on any document. Pure.
-import { isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Cancellation, Severity } from '../core/types';
 import type { ParsedDocument } from '../yaml/parse';
 import { CelRules } from './cel';
@@ -32,6 +32,20 @@ type Span = [number, number];
 const NO_KEYS: ReadonlySet<string> = new Set();
 
 /**
+ * yaml's node type tags, what its isScalar/isMap/isSeq read (registered symbols: the same for any copy of the package).
+ * The walk reads a value's tag once (typeOf) instead of calling several of those tests on it.
+ */
+const NODE_TYPE = Symbol.for('yaml.node.type');
+const SCALAR = Symbol.for('yaml.scalar');
+const MAP = Symbol.for('yaml.map');
+const SEQ = Symbol.for('yaml.seq');
+
+/** isScalar(v) is typeOf(v) === SCALAR, isMap(v) typeOf(v) === MAP, isSeq(v) typeOf(v) === SEQ. */
+function typeOf(v: unknown): symbol | undefined {
+  return v !== null && typeof v === 'object' ? (v as { [NODE_TYPE]?: symbol })[NODE_TYPE] : undefined;
+}
+
+/**
  * What the walk reads of a schema node, resolved and read once into one fixed shape: schema nodes are JSON objects of
  * many shapes, and reading the same few keys from each of them on every visit is most of a walk's cost.
  */
@@ -58,6 +72,14 @@ class Compiled {
   /** minItems, maxItems, a list type or uniqueItems. */
   readonly arrayChecks: boolean;
   branchKeys: ReadonlySet<string> | undefined;
+  /**
+   * How the clean-subtree memo fares at this node: values under some schema nodes repeat across documents (resources,
+   * probes, ports), under others never (metadata, hosts); the memo stops trying (copying their source) where it misses.
+   */
+  memoHits = 0;
+  memoMisses = 0;
+  /** The schema file the memo's entries for this node were made with (a subtree's issues depend on it too). */
+  memoFile: SchemaFile | undefined;
 
   constructor(readonly s: SchemaNode) {
     this.type = typeName(s);
@@ -94,6 +116,21 @@ interface Walk {
    * there (a branch's required field, a nested oneOf) are recorded without being worded.
    */
   counting: boolean;
+  /**
+   * The file text, when subtrees may be looked up in (and added to) the validator's clean-subtree memo: a document of a
+   * text without directives or parse errors, walked by validateCached.
+   */
+  text: string | undefined;
+  /** Subtrees the memo answered for. */
+  memoHits: number;
+}
+
+/** A Walk, always made here: one object shape for documents' walks and matches()' scratch walks alike. */
+function newWalk(
+  doc: Document.Parsed, file: SchemaFile, budget: Budget, strict: boolean, cel: CelConverter, segs: (string | number)[], segKinds: number[],
+  counting: boolean, text: string | undefined,
+): Walk {
+  return { doc, file, out: [], budget, strict, cel, typeErrors: 0, segs, segKinds, counting, text, memoHits: 0 };
 }
 
 /** What a counting walk records instead of a worded issue (never shown: matches() reads only how many there are). */
@@ -102,6 +139,16 @@ const COUNTED: SchemaIssue = { start: 0, end: 0, severity: 'Error', code: 'Schem
 /** Characters of document source the result cache keeps (its keys are copies, so old file texts are not kept alive). */
 const CACHE_CHARS = 8_000_000;
 
+/** Characters of subtree source the clean-subtree memo keeps (its keys are copies too); it is emptied when full. */
+const MEMO_CHARS = 2_000_000;
+/** Block collections this short are walked faster than they are looked up; this long rarely repeat. */
+const MEMO_MIN = 24;
+const MEMO_MAX = 4_000;
+/** Source the memo never keeps: aliases (`*`, a value from outside the subtree) and tags (`!`, a value's type). */
+const NOT_MEMOIZABLE = /[*!]/;
+/** Misses after which the memo gives up on a schema node (each hit buys 4 more tries). */
+const MEMO_TRIES = 16;
+
 export class SchemaValidator {
   private readonly patterns = new Map<string, RegExp | null>();
   /** Schema node (as referenced, before $ref resolution) -> its compiled form. */
@@ -109,6 +156,15 @@ export class SchemaValidator {
   /** Document source (from its first token, "---" included, to its end) -> its issues, offsets relative to that start. */
   private readonly results = new Map<string, SchemaIssue[]>();
   private cachedChars = 0;
+  /**
+   * Clean subtrees: per compiled schema node, the source of block collections (from the start of their first line, so
+   * their column is part of it) that validated against it without an issue, with the budget the walk used. A subtree's
+   * issues are a function of that source and schema alone when it has no aliases or tags and its document no directives
+   * or parse errors (the same conditions as the result cache, subtree by subtree): documents repeat the same subtrees
+   * (resources, probes, ports, selectors, ...) far more often than the same whole text.
+   */
+  private readonly clean = new Map<Compiled, Map<string, number>>();
+  private cleanChars = 0;
   private directivesOf: { text: string; has: boolean } | undefined;
   constructor(readonly store: SchemaStore, private readonly rules = new CelRules()) {}
 
@@ -130,7 +186,7 @@ export class SchemaValidator {
       this.results.set(key, hit);
       return hit.map((i) => ({ ...i, start: i.start + from, end: i.end + from }));
     }
-    const issues = this.validateDocument(pd, token);
+    const issues = this.validateDocument(pd, token, pd.doc.errors.length ? undefined : text);
     if (token?.isCancellationRequested || key.length > CACHE_CHARS / 4) return issues;
     this.results.set(detached(key), issues.map((i) => ({ ...i, start: i.start - from, end: i.end - from })));
     this.cachedChars += key.length;
@@ -142,7 +198,8 @@ export class SchemaValidator {
     return issues;
   }
 
-  validateDocument(pd: ParsedDocument, token?: Cancellation): SchemaIssue[] {
+  /** @param text the file text, to use the clean-subtree memo (only for a text without directives, a document without errors). */
+  validateDocument(pd: ParsedDocument, token?: Cancellation, text?: string): SchemaIssue[] {
     const root = pd.doc.contents;
     const apiVersion = pd.resource?.apiVersion;
     const kind = pd.resource?.kind;
@@ -150,13 +207,14 @@ export class SchemaValidator {
     const found = this.store.lookup(apiVersion, kind);
     if (!found) return [];
     const budget: Budget = { left: DOCUMENT_BUDGET };
-    const w: Walk = {
-      doc: pd.doc, file: found.file, out: [], budget, strict: true, cel: new CelConverter(pd.doc, found.file, budget), typeErrors: 0,
-      segs: [], segKinds: [], counting: false,
-    };
+    const w = newWalk(pd.doc, found.file, budget, true, new CelConverter(pd.doc, found.file, budget), [], [], false, text);
     const kindPair = root.items.find((p) => isScalar(p.key) && p.key.value === 'kind');
     const anchor = spanOf(kindPair?.value as Node | undefined) ?? spanOf(root.items[0]?.key as Node | undefined) ?? [pd.start, pd.start + 1];
     this.node(w, root, found.root, anchor[0], anchor[1]);
+    // A remembered subtree costs at least the budget its walk would (CEL conversions of an enclosing rule may cost more
+    // than after the walk's own): a document that ran out with the memo's help is validated again without it, so a
+    // document runs out exactly where it always did.
+    if (budget.left < 0 && w.memoHits) return this.validateDocument(pd, token);
     if (budget.left >= 0) validateMetadata(root, apiVersion, kind, found.file.builtin, w.out);
     return w.out;
   }
@@ -180,17 +238,18 @@ export class SchemaValidator {
    */
   private node(w: Walk, raw: unknown, schema: SchemaNode, a0: number, a1: number): void {
     if (--w.budget.left < 0 || (w.counting && w.out.length)) return;
-    // Most values are scalars, which deref returns as they are: tested first, they skip its alias and mapping checks.
-    const scalar = isScalar(raw) || isScalar((raw = deref(w.doc, raw, w.budget)));
+    // Most values are scalars, which deref returns as they are (as it does sequences): they skip its alias and mapping checks.
+    let type = typeOf(raw);
+    if (type !== SCALAR && type !== SEQ) type = typeOf((raw = deref(w.doc, raw, w.budget)));
+    const scalar = type === SCALAR;
     const node = raw as Node | null;
     const c = this.compiledOf.get(schema) ?? this.compile(w.file, schema);
-    const s = c.s;
     // kindOf(node), with the scalar's value kept and each node type tested once.
     let kind: ValueKind = 'null';
     let value: unknown;
     if (scalar) kind = valueKind((value = scalarValue(node as Scalar)));
-    else if (isMap(node)) kind = 'object';
-    else if (isSeq(node)) kind = 'array';
+    else if (type === MAP) kind = 'object';
+    else if (type === SEQ) kind = 'array';
     // A scalar's issues point at the scalar; a collection's at its key.
     const r = scalar ? (node as Scalar).range : undefined;
     const at0 = r ? r[0] : a0;
@@ -202,6 +261,49 @@ export class SchemaValidator {
       this.report(w, at0, at1, 'SchemaType', `${p}: Invalid value: "null": ${p} in body must be of type ${type}: "null"`);
       return;
     }
+    // The root is left out: whole documents are the result cache's.
+    if (!scalar && w.text !== undefined && w.strict && !w.counting && w.segs.length && c.memoMisses <= MEMO_TRIES + 4 * c.memoHits &&
+      (c.memoFile ??= w.file) === w.file && !(node as YAMLMap | YAMLSeq).flow && node!.tag === undefined) {
+      const nr = node!.range;
+      if (nr && nr[1] - nr[0] >= MEMO_MIN && nr[1] - nr[0] <= MEMO_MAX) {
+        this.memoized(w, node!, kind, c, schema, at0, at1, w.text.slice(w.text.lastIndexOf('\n', nr[0] - 1) + 1, nr[1]));
+        return;
+      }
+    }
+    this.visit(w, node, scalar, kind, value, c, schema, at0, at1);
+  }
+
+  /**
+   * visit() through the clean-subtree memo: a subtree known clean adds nothing and costs the budget its walk used (at
+   * least what walking it would cost here: see validateDocument for a document that runs out).
+   */
+  private memoized(w: Walk, node: Node, kind: ValueKind, c: Compiled, schema: SchemaNode, at0: number, at1: number, key: string): void {
+    let known = this.clean.get(c);
+    const cost = known?.get(key);
+    if (cost !== undefined) {
+      w.budget.left -= cost;
+      w.memoHits++;
+      c.memoHits++;
+      return;
+    }
+    c.memoMisses++;
+    const left = w.budget.left;
+    const issues = w.out.length;
+    this.visit(w, node, false, kind, undefined, c, schema, at0, at1);
+    if (w.out.length !== issues || w.budget.left < 0 || NOT_MEMOIZABLE.test(key)) return;
+    if (this.cleanChars + key.length > MEMO_CHARS) {
+      this.clean.clear();
+      this.cleanChars = 0;
+      known = undefined;
+    }
+    if (!known) this.clean.set(c, (known = new Map()));
+    known.set(detached(key), left - w.budget.left);
+    this.cleanChars += key.length;
+  }
+
+  /** The checks of one value (node() once the value is dereferenced and its schema compiled). */
+  private visit(w: Walk, node: Node | null, scalar: boolean, kind: ValueKind, value: unknown, c: Compiled, schema: SchemaNode, at0: number, at1: number): void {
+    const s = c.s;
     const typeErrorsBefore = w.typeErrors;
     if (c.type !== undefined && c.type !== kind && !this.typeOk(w, c.type, kind, at0, at1)) return;
     if (scalar) {
@@ -306,12 +408,12 @@ export class SchemaValidator {
     const items = map.items as Pair[];
     for (let i = 0; i < items.length; i++) {
       const pair = items[i];
-      const keyNode = pair.key as Node | null;
-      if (!isScalar(keyNode)) continue;
-      const key = String(keyNode.value);
+      const keyNode = pair.key as Scalar | null;
+      if (typeOf(keyNode) !== SCALAR) continue;
+      const key = String(keyNode!.value);
       present?.add(key);
       // Problems about the value point at its key.
-      const r = keyNode.range;
+      const r = keyNode!.range;
       const k0 = r ? r[0] : at0;
       const k1 = r ? Math.max(r[0], r[1]) : at1;
       const child = props?.get(key);
@@ -367,7 +469,7 @@ export class SchemaValidator {
         // The item's span (itemSpan), inline: a scalar itself; a mapping up to the end of its first key.
         let i0 = at0;
         let i1 = at1;
-        const first = isMap(item) && item.items.length ? (item.items[0].key as Node | null)?.range : undefined;
+        const first = typeOf(item) === MAP && (item as YAMLMap).items.length ? ((item as YAMLMap).items[0].key as Node | null)?.range : undefined;
         const ir = item?.range;
         if (first && ir) {
           i0 = ir[0];
@@ -469,7 +571,7 @@ export class SchemaValidator {
    * shares the path stack (pushes and pops balance) and starts at an empty span.
    */
   private matches(w: Walk, node: Node | null, branch: SchemaNode): boolean {
-    const scratch: Walk = { ...w, out: [], strict: false, typeErrors: 0, counting: true };
+    const scratch = newWalk(w.doc, w.file, w.budget, false, w.cel, w.segs, w.segKinds, true, undefined);
     this.node(scratch, node, branch, 0, 0);
     return scratch.out.length === 0;
   }
