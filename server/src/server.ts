@@ -16,6 +16,7 @@ import { bundledSchemaStore, customSchemas } from './analysis/schema';
 import { CrdSchemaHandler } from './lsp/crds';
 import { FileFindings } from './lsp/findings';
 import { WorkspaceDiagnosticsHandler } from './lsp/workspaceDiagnostics';
+import { ClosedFileReports, ClosedFilesPublisher } from './lsp/closedFiles';
 
 const connection = createConnection(ProposedFeatures.all);
 // Never write to stdout: in stdio mode it is the protocol channel.
@@ -49,13 +50,15 @@ connection.onInitialize((params): InitializeResult => {
   mesh = new MeshHandler(connection, documents, cache, (uris) => diag.refreshDocuments(uris), !!caps.workspace?.configuration);
   mesh.registerHandlers();
   diag.extraFindings = (uri, s) => mesh?.findingsFor(uri, s) ?? [];
-  // Pull clients also get the workspace's closed files (held until something changes).
-  const workspaceDiagnostics = pull ? new WorkspaceDiagnosticsHandler(connection, mesh, fileFindings, settings) : undefined;
-  workspaceDiagnostics?.registerHandlers();
-  mesh.onAnalyzed = () => workspaceDiagnostics?.changed();
+  // The workspace's closed files: pull clients get them through workspace/diagnostic (held until something changes),
+  // push clients as published diagnostics.
+  const closedReports = new ClosedFileReports(mesh, fileFindings, settings);
+  const closedFiles = pull ? new WorkspaceDiagnosticsHandler(connection, mesh, closedReports) : new ClosedFilesPublisher(connection, documents, mesh, closedReports);
+  closedFiles.registerHandlers();
+  mesh.onAnalyzed = () => closedFiles.changed();
   refreshAll = () => {
     diag.refreshAll();
-    workspaceDiagnostics?.changed();
+    closedFiles.changed();
   };
   crds = new CrdSchemaHandler(connection, documents, cache, customSchemas, () => refreshAll(), !!caps.workspace?.configuration);
   crds.registerHandlers();

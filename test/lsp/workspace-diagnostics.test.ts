@@ -12,43 +12,8 @@ import {
   WorkspaceDiagnosticRequest, type WorkspaceDiagnosticReport, type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
 import { TestClient } from './client';
+import { HELM, NOT_K8S, SERVICE, VS } from './workspace-fixtures';
 
-const VS = `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: reviews
-  namespace: default
-spec:
-  hosts:
-  - reviews
-  gateways:
-  - no-such-gateway
-  http:
-  - route:
-    - destination:
-        host: reviews
-      weigth: 10
-`;
-const SERVICE = `apiVersion: v1
-kind: Service
-metadata:
-  name: reviews
-  namespace: default
-spec:
-  selector:
-    app: reviews
-  ports:
-  - name: http
-    port: 9080
-`;
-const HELM = `apiVersion: v1
-kind: Service
-metadata:
-  name: {{ .Values.name }}
-spec:
-  ports: {{ toYaml .Values.ports | nindent 4 }}
-`;
-const NOT_K8S = 'steps:\n  - run: echo hi\n   bad: indent\n';
 
 function byFile(r: WorkspaceDiagnosticReport): Map<string, WorkspaceDocumentDiagnosticReport> {
   return new Map(r.items.map((i) => [path.basename(new URL(i.uri).pathname), i]));

@@ -38,6 +38,8 @@ export class DiagnosticsHandler {
       this.documents.onDidChangeContent((e) => this.schedulePush(e.document.uri));
       this.documents.onDidClose((e) => {
         this.cancelPending(e.document.uri);
+        // Cleared at once; a workspace file reported while closed gets its closed report after this (the next pass of
+        // ClosedFilesPublisher, which runs on close), so that report is the last word.
         void this.connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
       });
     }

@@ -273,7 +273,12 @@ export class MeshHandler {
     return out;
   }
 
-  /** Resolves once the index is loaded and the last change is analyzed (tests, benchmarks). */
+  /** Whether the client has this file open (whatever its spelling of the URI). */
+  isOpen(uri: string): boolean {
+    return this.open.has(canonicalUri(uri));
+  }
+
+  /** Resolves once the index is loaded and the last change is analyzed (the closed-file reports, tests, benchmarks). */
   whenIdle(): Promise<void> {
     if (!this.loading && !this.analysisTimer && this.analyzed()) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));

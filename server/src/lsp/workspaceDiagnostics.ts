@@ -1,38 +1,21 @@
 // workspace/diagnostic: the findings of the workspace's YAML files that are not open, so the Problems panel shows what
 // `istioctl analyze` would say about the whole workspace without opening every file. Open documents are left to the
-// document pulls (the client prefers them anyway).
+// document pulls (the client prefers them anyway). Which files and with what: ClosedFileReports (closedFiles.ts), shared
+// with the push side.
 //
 // The client asks again a moment after every answer, so an answer with nothing new is held until something changes
 // (an analysis ran, settings or run-time schemas changed) or the client cancels: no polling loop burns CPU while idle.
 // Each file's report carries a result id (a digest of its diagnostics): unchanged files are answered as such.
-import { createHash } from 'node:crypto';
 import {
   DocumentDiagnosticReportKind, LSPErrorCodes, ResponseError,
-  type CancellationToken, type Connection, type Diagnostic, type WorkspaceDiagnosticParams, type WorkspaceDiagnosticReport,
+  type CancellationToken, type Connection, type WorkspaceDiagnosticParams, type WorkspaceDiagnosticReport,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
-import type { ParsedFile } from '../yaml/parse';
-import { toDiagnostic } from './convert';
-import type { FileFindings } from './findings';
+import type { ClosedFileReports } from './closedFiles';
 import type { MeshHandler } from './mesh';
-import type { SettingsStore } from './settings';
 
 /** How long an answer with nothing new is held before answering anyway (the client asks again right after). */
 const HOLD_MS = 5 * 60_000;
-
-/** Go/Helm templates are not YAML until rendered: reported only when the user opens them. */
-function isTemplate(parsed: ParsedFile): boolean {
-  return parsed.text.includes('{{');
-}
-
-/** Files worth reporting while closed: those holding at least one Kubernetes resource (apiVersion and kind). */
-function holdsResources(parsed: ParsedFile): boolean {
-  return parsed.docs.some((d) => !!d.resource?.apiVersion && !!d.resource?.kind);
-}
-
-function resultIdOf(diagnostics: readonly Diagnostic[]): string {
-  return createHash('sha1').update(JSON.stringify(diagnostics)).digest('base64url');
-}
 
 export class WorkspaceDiagnosticsHandler {
   private waiters: (() => void)[] = [];
@@ -42,8 +25,7 @@ export class WorkspaceDiagnosticsHandler {
   constructor(
     private readonly connection: Connection,
     private readonly mesh: MeshHandler,
-    private readonly findings: FileFindings,
-    private readonly settings: SettingsStore,
+    private readonly closed: ClosedFileReports,
   ) {}
 
   registerHandlers(): void {
@@ -83,20 +65,16 @@ export class WorkspaceDiagnosticsHandler {
 
   /** A report per closed file (full or unchanged), and an empty one for files reported before that are gone. */
   private async reports(previous: ReadonlyMap<string, string>, token: CancellationToken): Promise<WorkspaceDocumentDiagnosticReport[] | undefined> {
-    const files = this.mesh.closedFiles();
+    const files = await this.closed.list();
     const closed = new Set(files.map((f) => f.uri));
-    const all = await Promise.all(files.map((f) => this.settings.get(f.uri)));
     const items: WorkspaceDocumentDiagnosticReport[] = [];
     const reported = new Set<string>();
-    for (let i = 0; i < files.length; i++) {
-      const { uri, parsed } = files[i];
-      const settings = all[i];
-      if (!settings.enable || !settings.closedFiles || isTemplate(parsed) || !holdsResources(parsed)) continue;
-      const found = this.findings.get(uri, parsed, settings, token);
-      if (!found) return undefined;
-      found.push(...this.mesh.findingsFor(uri, settings));
-      const diagnostics = found.map(toDiagnostic);
-      const resultId = resultIdOf(diagnostics);
+    for (const file of files) {
+      const report = this.closed.report(file, token);
+      if (report === undefined) return undefined;
+      if (report === null) continue;
+      const { uri } = file;
+      const { diagnostics, resultId } = report;
       reported.add(uri);
       items.push(previous.get(uri) === resultId
         ? { kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId }
@@ -106,7 +84,7 @@ export class WorkspaceDiagnosticsHandler {
     // document the client keeps the document pull's).
     for (const [uri, id] of previous) {
       if (reported.has(uri)) continue;
-      if (!closed.has(uri)) this.findings.delete(uri); // deleted or excluded: nothing to remember (opened: recomputed)
+      this.closed.dropped(uri, closed);
       if (id !== EMPTY) items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: EMPTY, items: [] });
     }
     return items;
