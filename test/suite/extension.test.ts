@@ -182,7 +182,11 @@ suite('Istio Workbench in the extension host', () => {
     edit.insert(uri, new vscode.Position(line + 1, 0), '        sidecar.istio.io/proxyCPU: "lots"\n');
     try {
       assert.ok(await vscode.workspace.applyEdit(edit));
-      await waitFor('the preview to show the error', () => /cannot inject Deployment productpage-v1/.test(preview.getText()) || undefined);
+      await waitFor('the preview to show the error', () => /cannot inject Deployment productpage-v1/.test(preview.getText()) || undefined).catch((e: Error) => {
+        // Seen once in CI (passing in every rerun): say what the preview and its source held, to tell a stale render apart.
+        throw new Error(`${e.message}; the source (version ${doc.version}) ${doc.getText().includes('proxyCPU: "lots"') ? 'has' : 'lacks'} the ` +
+          `edit; the preview (version ${preview.version}) begins ${JSON.stringify(preview.getText().slice(0, 240))}`);
+      });
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       await vscode.window.showTextDocument(doc);
