@@ -25,25 +25,10 @@ function push(out: SchemaIssue[], node: Node | null | undefined, message: string
 export function validateMetadata(root: YAMLMap, apiVersion: string, kind: string, _builtin: boolean, out: SchemaIssue[]): void {
   const meta = valueOf(root, 'metadata');
   if (!isMap(meta)) return;
-  // The four keys read, found in one pass over metadata (first occurrence of each, as YAMLMap.get finds them).
-  let name: Node | null | undefined;
-  let ns: Node | null | undefined;
-  let labels: Node | null | undefined;
-  let annotations: Node | null | undefined;
-  let seen = 0;
-  const items = meta.items;
-  for (let i = 0; i < items.length && seen !== 15; i++) {
-    const k = items[i].key as unknown;
-    const key = typeof k === 'string' ? k : isScalar(k) ? k.value : undefined;
-    const bit = key === 'name' ? 1 : key === 'namespace' ? 2 : key === 'labels' ? 4 : key === 'annotations' ? 8 : 0;
-    if (!bit || seen & bit) continue;
-    seen |= bit;
-    const v = items[i].value as Node | null;
-    if (bit === 1) name = v;
-    else if (bit === 2) ns = v;
-    else if (bit === 4) labels = v;
-    else annotations = v;
-  }
+  const name = valueOf(meta, 'name');
+  const ns = valueOf(meta, 'namespace');
+  const labels = valueOf(meta, 'labels');
+  const annotations = valueOf(meta, 'annotations');
   if (isScalar(name) && typeof name.value === 'string') {
     const errs = nameValidator(apiVersion, kind)(name.value);
     if (errs.length) push(out, name, `metadata.name: Invalid value: ${JSON.stringify(name.value)}: ${errs.join(', ')}`);
