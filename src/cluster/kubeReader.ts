@@ -118,7 +118,9 @@ export class KubeClusterReader implements ClusterReader {
     const informer: Informer<KubernetesObject> = makeInformer(this.kc, path, async () => {
       listing = true;
       try {
+        const t0 = Date.now();
         const l = await this.listAll(resource);
+        this.log.info(`${resource}: listed ${l.items.length} in ${Date.now() - t0} ms (resourceVersion ${l.metadata.resourceVersion ?? '?'})`);
         h.onList(resource, l.items);
         return l as never;
       } finally {

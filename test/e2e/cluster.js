@@ -20,10 +20,21 @@ const pane = (title) => page.locator('.pane', { has: page.locator('.pane-header'
 const row = (title, text) => pane(title).locator('.monaco-list-row', { hasText: text }).first();
 const text = async (loc) => (await loc.innerText()).replace(/\s+/g, ' ').trim();
 
+/**
+ * Expands a tree row by clicking it, as a user would. A click that lands while the tree redraws (the Mesh view
+ * redraws as list/watch and istiod's sync state arrive) can select the row without expanding it; a user clicks
+ * again, and so does this, until the row says it is expanded.
+ */
 async function expand(title, label) {
   const r = row(title, label);
   await r.waitFor();
-  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+  for (let attempt = 1; (await r.getAttribute('aria-expanded')) !== 'true'; attempt++) {
+    if (attempt > 5) throw new Error(`row ${label} did not expand after 5 clicks: "${await text(r)}"`);
+    if (attempt > 1) console.log(`       (row ${label} was not expanded by click ${attempt - 1}; clicking again)`);
+    await r.click();
+    const until = Date.now() + 2000;
+    while (Date.now() < until && (await r.getAttribute('aria-expanded')) !== 'true') await page.waitForTimeout(50);
+  }
   return r;
 }
 
@@ -135,6 +146,7 @@ async function expand(title, label) {
     });
   } finally {
     await browser.close();
+    if (counts.failed) console.log(`  extension log:\n${cs.extensionLog().trim().split('\n').slice(-40).map((l) => `    ${l}`).join('\n')}`);
     await cs.stop();
     await api.close();
     fs.rmSync(path.dirname(kubeconfig), { recursive: true, force: true });

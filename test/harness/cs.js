@@ -87,7 +87,14 @@ async function startCodeServer({ vsix = [], extensions = [], workspace, files = 
       return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')) : [];
     }).join('\n');
   };
-  return { url, dirs: d, stop, exthostLog, proc, startMs: Date.now() - t0, folderUrl: `${url}/?folder=${encodeURIComponent(d.ws)}` };
+  /** Our extension's own log (its LogOutputChannel "Istio Workbench") of this run, for the output of failed checks. */
+  const extensionLog = () => {
+    const logs = path.join(d.user, 'logs');
+    if (!fs.existsSync(logs)) return '';
+    return fs.readdirSync(logs).map((ts) => path.join(logs, ts, 'exthost1', 'istio-workbench.istio-workbench', 'Istio Workbench.log'))
+      .filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  };
+  return { url, dirs: d, stop, exthostLog, extensionLog, proc, startMs: Date.now() - t0, folderUrl: `${url}/?folder=${encodeURIComponent(d.ws)}` };
 }
 
 function launchBrowser() {
