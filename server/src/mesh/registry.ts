@@ -10,6 +10,8 @@ import { sidecarSelectorAnalyzer } from './analyzers/sidecar-selector';
 import { subsetSelectPodAnalyzer } from './analyzers/destinationrule-subsetselectpod';
 import { injectionAnalyzer } from './analyzers/injection';
 import { imageAnalyzer } from './analyzers/injection-image';
+import { imageAutoAnalyzer } from './analyzers/injection-imageauto';
+import { webhookAnalyzer } from './analyzers/webhook';
 import { conditionAnalyzer } from './analyzers/conditions';
 import { authorizationPoliciesAnalyzer } from './analyzers/auth-authorizationpolicies';
 import { deprecationAnalyzer } from './analyzers/deprecation-fields';
@@ -52,6 +54,8 @@ export const MESH_ANALYZERS: readonly MeshAnalyzer[] = [
   subsetSelectPodAnalyzer,
   injectionAnalyzer,
   imageAnalyzer,
+  imageAutoAnalyzer,
+  webhookAnalyzer,
   conditionAnalyzer,
   authorizationPoliciesAnalyzer,
   deprecationAnalyzer,
