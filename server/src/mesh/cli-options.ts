@@ -6,6 +6,7 @@ import type { Finding, Result } from '../core/types';
 import type { ParsedFile } from '../yaml/parse';
 import { MeshIndex } from './index';
 import { meshConfigWith, parseMeshConfig } from './meshconfig';
+import { setMeshNetworksSource } from './meshnetworks';
 import type { Obj } from './model';
 import { MESH_ANALYZERS } from './registry';
 import { ASSUMED_URI, runMeshAnalysis, setAssumedResources } from './run';
@@ -55,6 +56,7 @@ export function loadMeshCliSettings(values: { 'mesh-config'?: string; 'mesh-netw
   if (!mesh.ok) return { ok: false, error: `--mesh-config: ${mesh.error}` };
   const networks = mn.value === undefined ? { ok: true as const, value: {} } : parseMeshConfig(mn.value);
   if (!networks.ok) return { ok: false, error: `--mesh-networks: ${networks.error}` };
+  if (mn.value !== undefined) setMeshNetworksSource(networks.value, values['mesh-networks']!, mn.value);
   return {
     ok: true,
     value: { mesh: meshConfigWith(mesh.value), meshNetworks: networks.value, assumed: values['no-assume-resources'] ? null : ar.value },

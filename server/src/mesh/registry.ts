@@ -22,6 +22,9 @@ import { multiServiceAnalyzer } from './analyzers/deployment-multiservice';
 import { telemetryProviderAnalyzer } from './analyzers/telemetry-provider';
 import { conflictingServiceEntryProtocolAnalyzer } from './analyzers/serviceentry-conflictingprotocol';
 import { telemetryDefaultSelectorAnalyzer } from './analyzers/telemetry-defaultselector';
+import { telemetrySelectorAnalyzer } from './analyzers/telemetry-selector';
+import { telemetryLightstepAnalyzer } from './analyzers/telemetry-lightstep';
+import { meshNetworksAnalyzer } from './analyzers/meshnetworks';
 import { k8sGatewaySelectorAnalyzer } from './analyzers/k8sgateway-selector';
 import { jwtClaimRouteAnalyzer } from './analyzers/virtualservice-jwtclaimroute';
 import { certificateAnalyzer } from './analyzers/gateway-certificate';
@@ -66,6 +69,9 @@ export const MESH_ANALYZERS: readonly MeshAnalyzer[] = [
   telemetryProviderAnalyzer,
   conflictingServiceEntryProtocolAnalyzer,
   telemetryDefaultSelectorAnalyzer,
+  telemetrySelectorAnalyzer,
+  telemetryLightstepAnalyzer,
+  meshNetworksAnalyzer,
   k8sGatewaySelectorAnalyzer,
   jwtClaimRouteAnalyzer,
   duplicateResourceAnalyzer,

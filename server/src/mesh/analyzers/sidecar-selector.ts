@@ -5,7 +5,7 @@ import { relatedAt, type AnalysisContext, type MeshAnalyzer } from '../context';
 import { GK } from '../gvk';
 import { sameResource } from '../index';
 import { fullName, labels, obj, spec, strMap, type MeshResource } from '../model';
-import { selectorString } from './gwutil';
+import { distinctNames, reportSharedPods, selectPods, type PodSelections } from './podselector';
 
 /** A namespace in ambient mode without sidecar injection: Sidecar resources have no effect there. */
 export function isAmbientNamespace(ctx: AnalysisContext, ns: string): boolean {
@@ -20,7 +20,7 @@ export function isAmbientNamespace(ctx: AnalysisContext, ns: string): boolean {
 export const sidecarSelectorAnalyzer: MeshAnalyzer = {
   name: 'sidecar.SelectorAnalyzer',
   analyze(ctx) {
-    const podsToSidecars = new Map<MeshResource, MeshResource[]>();
+    const podsToSidecars: PodSelections = new Map();
     const noSelector = new Map<string, MeshResource[]>();
     for (const sc of ctx.forEach(GK.Sidecar)) {
       if (isAmbientNamespace(ctx, sc.namespace)) {
@@ -32,26 +32,9 @@ export const sidecarSelectorAnalyzer: MeshAnalyzer = {
         noSelector.set(sc.namespace, [...(noSelector.get(sc.namespace) ?? []), sc]);
         continue;
       }
-      let found = false;
-      for (const pod of ctx.selected(GK.Pod, sel, sc.namespace)) {
-        found = true;
-        podsToSidecars.set(pod, [...(podsToSidecars.get(pod) ?? []), sc]);
-      }
-      if (!found) {
-        const first = Object.keys(sel).sort()[0];
-        ctx.report('IST0101', sc, ['spec', 'workloadSelector', 'labels', first], ['selector', selectorString(sel)]);
-      }
+      selectPods(ctx, sc, sel, ['spec', 'workloadSelector', 'labels'], podsToSidecars);
     }
-    // Definitions of one Sidecar in several files are alternatives, applied one at a time: never a conflict.
-    const distinctNames = (list: MeshResource[]) => list.filter((r, i) => list.findIndex((o) => sameResource(o, r)) === i).map((s) => s.name);
-    for (const [pod, list] of podsToSidecars) {
-      const names = distinctNames(list);
-      if (names.length < 2) continue;
-      for (const sc of list) {
-        ctx.report('IST0110', sc, ['spec', 'workloadSelector'], [names, pod.namespace, pod.name],
-          list.filter((o) => !sameResource(o, sc)).map((o) => relatedAt(o, `Sidecar ${fullName(o)} selects the same pod`, ['spec', 'workloadSelector'])));
-      }
-    }
+    reportSharedPods(ctx, podsToSidecars, 'IST0110', ['spec', 'workloadSelector'], false);
     for (const [ns, list] of noSelector) {
       const names = distinctNames(list);
       if (names.length < 2) continue;
