@@ -35,8 +35,12 @@ function reachOf(ctx: AnalysisContext, sel: Record<string, string>): { ports: Se
     const lbls = labels(pod);
     for (const svc of ctx.where(GK.Service, (s) => selectorMatches(specSelector(s), lbls), pod.namespace)) {
       for (const p of arr(spec(svc).ports)) {
-        // The gateway listens on the target port that reaches the workload (Istio: TargetPort.IntValue() or Port).
-        if (str(obj(p).protocol) === 'TCP') ports.add(num(obj(p).targetPort) || (num(obj(p).port) ?? 0));
+        if (str(obj(p).protocol) !== 'TCP') continue;
+        // A server port may name the target port the workload listens on, or a Service port that istiod translates to
+        // its target port (Istio's gateway port translation; analyzer cases gatewayCustomIngressGateway/...Translation).
+        const target = num(obj(p).targetPort);
+        if (target) ports.add(target);
+        ports.add(num(obj(p).port) ?? 0);
       }
     }
   }

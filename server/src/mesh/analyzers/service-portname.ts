@@ -8,6 +8,8 @@ import { arr, labels, num, obj, spec, str, type MeshResource } from '../model';
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']);
 const PROTOCOLS = new Set(['tcp', 'udp', 'sctp', 'grpc', 'grpc-web', 'http', 'http_proxy', 'http2', 'https', 'tls', 'mongo', 'redis', 'mysql']);
 const WELL_KNOWN_PORTS = new Set([3306]);
+/** gateway.istio.io/managed values of the Services Istio creates for its gateways, waypoints and east-west gateways. */
+const MANAGED_GATEWAY_CONTROLLERS = new Set(['istio.io-gateway-controller', 'istio.io-mesh-controller', 'istio.io-eastwest-controller']);
 
 /** configKube.ConvertProtocol(...).IsUnsupported(). */
 export function protocolUnsupported(port: number, name: string, protocol: string, appProtocol: string | undefined): boolean {
@@ -26,6 +28,8 @@ export const portNameAnalyzer: MeshAnalyzer = {
       if (SYSTEM_NAMESPACES.has(r.namespace)) continue;
       const l = labels(r);
       if ('istio' in l || l.release === 'istio') continue;
+      // Services Istio manages for its gateways and waypoints are not the user's to rename.
+      if (MANAGED_GATEWAY_CONTROLLERS.has(l['gateway.istio.io/managed'] ?? '')) continue;
       const s = spec(r);
       const external = str(s.type) === 'ExternalName';
       arr(s.ports).forEach((p0, i) => {
