@@ -26,4 +26,5 @@ export const GK = {
   K8sGateway: 'gateway.networking.k8s.io/Gateway',
   HTTPRoute: 'gateway.networking.k8s.io/HTTPRoute',
   GRPCRoute: 'gateway.networking.k8s.io/GRPCRoute',
+  CustomResourceDefinition: 'apiextensions.k8s.io/CustomResourceDefinition',
 } as const;

@@ -26,6 +26,7 @@ import { telemetrySelectorAnalyzer } from './analyzers/telemetry-selector';
 import { telemetryLightstepAnalyzer } from './analyzers/telemetry-lightstep';
 import { meshNetworksAnalyzer } from './analyzers/meshnetworks';
 import { k8sGatewaySelectorAnalyzer } from './analyzers/k8sgateway-selector';
+import { k8sGatewayCRDVersionAnalyzer } from './analyzers/k8sgateway-crdversion';
 import { jwtClaimRouteAnalyzer } from './analyzers/virtualservice-jwtclaimroute';
 import { certificateAnalyzer } from './analyzers/gateway-certificate';
 import { conflictingGatewayAnalyzer } from './analyzers/gateway-conflictinggateway';
@@ -73,6 +74,7 @@ export const MESH_ANALYZERS: readonly MeshAnalyzer[] = [
   telemetryLightstepAnalyzer,
   meshNetworksAnalyzer,
   k8sGatewaySelectorAnalyzer,
+  k8sGatewayCRDVersionAnalyzer,
   jwtClaimRouteAnalyzer,
   duplicateResourceAnalyzer,
   virtualServiceValidationAnalyzer,
