@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Pure cores: importable from plain Node, the CLI and tests.
-    files: ['server/src/core/**', 'server/src/schema/**', 'server/src/yaml/**', 'server/src/analysis/**', 'server/src/cli.ts', 'src/cluster/**', 'server/src/deprecation/**', 'server/src/annotations/**', 'server/src/inject/**', 'server/src/mesh/**', 'server/src/workload/**'],
+    files: ['server/src/core/**', 'server/src/schema/**', 'server/src/yaml/**', 'server/src/analysis/**', 'server/src/cli.ts', 'src/cluster/**', 'server/src/deprecation/**', 'server/src/annotations/**', 'server/src/inject/**', 'server/src/mesh/**', 'server/src/workload/**', 'server/src/validation/**'],
     rules: { 'no-restricted-imports': ['error', { paths: LSP_AND_VSCODE.filter((p) => !p.includes('*')), patterns: LSP_AND_VSCODE.filter((p) => p.includes('*')) }] },
   },
   {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const PURE = ['server/src/core', 'server/src/schema', 'server/src/yaml', 'server/src/analysis', 'server/src/cli.ts', 'src/cluster', 'server/src/deprecation', 'server/src/annotations', 'server/src/inject', 'server/src/mesh', 'server/src/workload'];
+const PURE = ['server/src/core', 'server/src/schema', 'server/src/yaml', 'server/src/analysis', 'server/src/cli.ts', 'src/cluster', 'server/src/deprecation', 'server/src/annotations', 'server/src/inject', 'server/src/mesh', 'server/src/workload', 'server/src/validation'];
 const FORBIDDEN = /from\s+['"](vscode|vscode-languageserver[^'"]*|vscode-languageclient[^'"]*)['"]|require\(['"](vscode|vscode-languageserver|vscode-languageclient)/;
 
 function files(p: string): string[] {

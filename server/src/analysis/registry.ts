@@ -6,6 +6,7 @@ import { crdAnalyzer } from './crd';
 import { deprecatedApiAnalyzer } from '../deprecation/analyzer';
 import { annotationsAnalyzer, labelsAnalyzer } from '../annotations/analyzer';
 import { podSpecAnalyzer } from '../workload/analyzer';
+import { webhookValidationAnalyzer } from '../validation/analyzer';
 
 export const FILE_ANALYZERS: readonly FileAnalyzer[] = [
   syntaxAnalyzer,
@@ -15,4 +16,5 @@ export const FILE_ANALYZERS: readonly FileAnalyzer[] = [
   annotationsAnalyzer,
   labelsAnalyzer,
   podSpecAnalyzer,
+  webhookValidationAnalyzer,
 ];
