@@ -1,5 +1,13 @@
 // The kinds whose Istio webhook validation is ported, keyed by "<group>/<Kind>". Add new kinds here (one line each).
 import type { KindValidator } from './types';
+import { validateVirtualService } from './virtualservice';
+import { validateGateway } from './gateway';
+import { validateDestinationRule } from './destinationrule';
+import { validateSidecar } from './sidecar';
 
 export const KIND_VALIDATORS: ReadonlyMap<string, KindValidator> = new Map<string, KindValidator>([
+  ['networking.istio.io/VirtualService', validateVirtualService],
+  ['networking.istio.io/Gateway', validateGateway],
+  ['networking.istio.io/DestinationRule', validateDestinationRule],
+  ['networking.istio.io/Sidecar', validateSidecar],
 ]);
