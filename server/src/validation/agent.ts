@@ -10,11 +10,12 @@ import type { ValidationIssue, ValidationPath } from './types';
 export class IssueSink {
   readonly issues: ValidationIssue[] = [];
   private readonly seen = new Set<string>();
-  error(path: ValidationPath, message: string): void {
-    this.add(path, message, 'Error');
+  /** Adds an error; an undefined message (a Go helper's nil error) adds nothing. */
+  error(path: ValidationPath, message: string | undefined): void {
+    if (message) this.add(path, message, 'Error');
   }
-  warn(path: ValidationPath, message: string): void {
-    this.add(path, message, 'Warning');
+  warn(path: ValidationPath, message: string | undefined): void {
+    if (message) this.add(path, message, 'Warning');
   }
   private add(path: ValidationPath, message: string, severity: 'Error' | 'Warning'): void {
     const key = `${severity}\u0000${path.join('\u0000')}\u0000${message}`;
@@ -54,6 +55,15 @@ export function nonEmptyList(o: Obj | undefined, k: string): boolean {
 /** Go's %q for a string (close enough: JSON escaping). */
 export function q(s: string): string {
   return JSON.stringify(s);
+}
+/** Go's len() of a string: its UTF-8 byte count. */
+export function utf8Length(v: string): number {
+  let len = 0;
+  for (const ch of v) {
+    const c = ch.codePointAt(0) ?? 0;
+    len += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return len;
 }
 
 // pkg/config/labels: Istio's DNS-1123 label allows upper case letters (the class is [-a-z-A-Z0-9]).
@@ -132,13 +142,15 @@ export function atoi(s: string): { value?: number; error?: string } {
   return { value: Number(b) };
 }
 
-function checkDNS1123Preconditions(name: string): string | undefined {
-  if (name.length > 255) return `domain name ${q(name)} too long (max 255)`;
+/** agent.CheckDNS1123Preconditions (Go's len: bytes). */
+export function checkDNS1123Preconditions(name: string): string | undefined {
+  if (utf8Length(name) > 255) return `domain name ${q(name)} too long (max 255)`;
   if (name.length === 0) return 'empty domain name not allowed';
   return undefined;
 }
 
-function dns1123LabelsError(domain: string): string | undefined {
+/** agent.ValidateDNS1123Labels */
+export function dns1123LabelsError(domain: string): string | undefined {
   const parts = domain.split('.');
   const tld = parts[parts.length - 1];
   if (atoi(tld).error === undefined) return `domain name ${q(domain)} invalid (top level domain ${q(tld)} cannot be all-numeric)`;
@@ -207,9 +219,30 @@ export function unixAddressError(addr: string): string | undefined {
   return undefined;
 }
 
-const UNIT_NS: Record<string, bigint> = { ns: 1n, us: 1000n, 'µs': 1000n, 'μs': 1000n, ms: 1000000n, s: 1000000000n, m: 60000000000n, h: 3600000000000n };
+const UNIT_NS = new Map<string, bigint>([
+  ['ns', 1n], ['us', 1000n], ['µs', 1000n], ['μs', 1000n], ['ms', 1000000n], ['s', 1000000000n], ['m', 60000000000n], ['h', 3600000000000n],
+]);
 
-/** time.ParseDuration as nanoseconds; undefined when Go would not parse it (the schema's CEL rule reports that). */
+const MAX_DURATION = 1n << 63n;
+
+/** time.ParseDuration's leadingFraction: digits until the uint64 would overflow (the rest are dropped), and 10^digits. */
+function leadingFraction(digits: string): { f: bigint; scale: number } {
+  let f = 0n;
+  let scale = 1;
+  for (const c of digits) {
+    if (f > (MAX_DURATION - 1n) / 10n) break;
+    const y = f * 10n + BigInt(c);
+    if (y > MAX_DURATION) break;
+    f = y;
+    scale *= 10;
+  }
+  return { f, scale };
+}
+
+/**
+ * time.ParseDuration as nanoseconds; undefined when Go would not parse it (the schema's CEL rule reports that). As Go:
+ * a fraction is added as uint64(float64(f) * (float64(unit) / scale)), and any overflow past int64 is an error.
+ */
 export function parseGoDuration(s: string): bigint | undefined {
   let rest = s;
   let neg = false;
@@ -219,23 +252,26 @@ export function parseGoDuration(s: string): bigint | undefined {
   }
   if (rest === '0') return 0n;
   if (rest === '') return undefined;
-  let total = 0n;
+  let d = 0n;
   while (rest !== '') {
-    const m = /^(\d*)(?:\.(\d*))?([^\d.]+)/.exec(rest);
-    if (!m || (m[1] === '' && (m[2] ?? '') === '')) return undefined;
-    const unitEnd = /^[a-zµμ]+/.exec(m[3]);
-    if (!unitEnd) return undefined;
-    const unit = UNIT_NS[unitEnd[0]];
-    if (unit === undefined) return undefined;
-    const whole = BigInt(m[1] || '0');
-    const frac = m[2] ?? '';
-    let fracNs = 0n;
-    if (frac !== '') fracNs = (BigInt(frac) * unit) / 10n ** BigInt(frac.length); // Go truncates the fraction
-    total += whole * unit + fracNs;
-    if (total > 9223372036854775807n) return undefined;
-    rest = rest.slice(m[1].length + (m[2] !== undefined ? m[2].length + 1 : 0) + unitEnd[0].length);
+    const m = /^(\d*)(?:\.(\d*))?([^\d.]*)/.exec(rest);
+    if (!m || (m[1] === '' && !m[2])) return undefined; // no digits before or after the period
+    const unit = UNIT_NS.get(m[3]);
+    if (unit === undefined) return undefined; // missing or unknown unit
+    let v = BigInt(m[1] || '0');
+    if (v > MAX_DURATION || v > MAX_DURATION / unit) return undefined;
+    v *= unit;
+    const { f, scale } = leadingFraction(m[2] ?? '');
+    if (f > 0n) {
+      v += BigInt(Math.trunc(Number(f) * (Number(unit) / scale)));
+      if (v > MAX_DURATION) return undefined;
+    }
+    d += v;
+    if (d > MAX_DURATION) return undefined;
+    rest = rest.slice(m[0].length);
   }
-  return neg ? -total : total;
+  if (neg) return -d;
+  return d > MAX_DURATION - 1n ? undefined : d;
 }
 
 const MS = 1000000n;

@@ -5,6 +5,7 @@
 import { isCollection, isNode, type Document, type Node } from 'yaml';
 import type { FileAnalyzer } from '../analysis/analyzer';
 import type { Finding } from '../core/types';
+import { plainOf } from '../mesh/plain';
 import { KIND_VALIDATORS } from './registry';
 import type { ValidationPath } from './types';
 
@@ -45,7 +46,7 @@ export const webhookValidationAnalyzer: FileAnalyzer = {
       if (!validate) continue;
       let obj: unknown;
       try {
-        obj = d.doc.toJS({ maxAliasCount: 100 });
+        obj = plainOf(d.doc, 100);
       } catch {
         continue; // alias bombs and the like: the syntax and schema analyzers say what is wrong
       }

@@ -1,8 +1,8 @@
 // Checks of Istio's pkg/config/validation/validation.go used by more than one networking kind: validateTLSOptions
 // (ServerTLSSettings: Gateway servers and Sidecar ingress listeners), validateConnectionPool (DestinationRule traffic
-// policies and Sidecar ingress/inbound pools) and validateDestination (Sidecar egressProxy). What the CRD schema or its
-// CEL rules enforce is left out (durations below 1ms, enums, required fields, the credentialName(s)/tlsCertificates
-// exclusivity). Pure; never throws.
+// policies and Sidecar ingress/inbound pools) and validateDestination (Sidecar egressProxy, VirtualService route and
+// mirror destinations). What the CRD schema or its CEL rules enforce is left out (durations below 1ms, enums, required
+// fields, the credentialName(s)/tlsCertificates exclusivity). Pure; never throws.
 import {
   asArr, asObj, checkDuration, checkDurationPrecision, durationMillis, has, IssueSink, isDNS1123Label, nonEmptyList,
   num, type Obj, portError, str, wildcardDomainError,
@@ -166,8 +166,6 @@ export function validateDestination(sink: IssueSink, path: ValidationPath, desti
     if (err) sink.error([...path, 'subset'], err);
   }
   const port = asObj(destination.port);
-  if (port) {
-    const err = portError(num(port, 'number'));
-    if (err) sink.error([...path, 'port', 'number'], err);
-  }
+  // validatePortSelector: an unset number is 0 (reported at the port when `number` is absent, as there is no such node)
+  if (port) sink.error([...path, 'port', ...(has(port, 'number') ? ['number'] : [])], portError(num(port, 'number')));
 }

@@ -6,10 +6,19 @@
 // of at least 1ms, enums), and so is the unreachable/ineffective rule analysis (IST0130/IST0131), which
 // schema.ValidationAnalyzer.VirtualService reports. Null list/map entries are the schema's to report. Pure.
 import { RE2JS } from 're2js';
-import { isIP, isIPv4, isIPv6 } from '../schema/formats';
-import type { KindValidator, ValidationIssue, ValidationPath } from './types';
+import { hostMatches } from '../mesh/hosts';
+import { isIPv4, isIPv6 } from '../schema/formats';
+import {
+  atoi, checkDNS1123Preconditions, checkDurationPrecision, dns1123LabelsError, fqdnError, ipAddressError, isDNS1123Label,
+  IssueSink, isValidIPAddress, isWildcardDNS1123Label, type Obj, parseGoDuration, portError, q, utf8Length,
+  validateExportTo, validateLabels, wildcardDomainError,
+} from './agent';
+import { validateDestination } from './networking-common';
+import type { KindValidator } from './types';
 
-type Obj = Record<string, unknown>;
+/** Go's time.ParseDuration (the shared port in agent.ts). */
+export const vsParseDuration = parseGoDuration;
+
 type Path = (string | number)[];
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -26,8 +35,6 @@ const present = (o: Obj, key: string): boolean => o[key] !== undefined && o[key]
 
 // ---- Go formatting --------------------------------------------------------------------------------------------------
 
-/** Go's %q (strconv.Quote) for the strings config holds. */
-const q = (v: string): string => JSON.stringify(v);
 /** Go's %f. */
 const goF = (v: number): string => v.toFixed(6);
 /** Go's %v of a float64 (strconv 'g', shortest): exponent form below 1e-4 and from 1e21, two-digit exponents. */
@@ -41,67 +48,7 @@ function goV(v: number): string {
 /** Go's %v of a []string. */
 const goList = (v: readonly string[]): string => `[${v.join(' ')}]`;
 
-function utf8Length(v: string): number {
-  let len = 0;
-  for (const ch of v) {
-    const c = ch.codePointAt(0) ?? 0;
-    len += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-  }
-  return len;
-}
-
-// ---- pkg/config/labels, agent/validation.go ---------------------------------------------------------------------------
-
-const DNS1123_LABEL = '[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?';
-const DNS1123_LABEL_RE = new RegExp(`^${DNS1123_LABEL}$`);
-const WILDCARD_PREFIX_RE = new RegExp(`^(\\*|(\\*|\\*-)?${DNS1123_LABEL})$`);
-const QUALIFIED_NAME = '(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const TAG_KEY_RE = new RegExp(`^(${DNS1123_LABEL}(?:\\.${DNS1123_LABEL})*/)?(${QUALIFIED_NAME})$`);
-const LABEL_VALUE_RE = new RegExp(`^(${QUALIFIED_NAME})?$`);
-
-/** labels.IsDNS1123Label (Istio's: letters of either case). */
-export const vsIsDNS1123Label = (v: string): boolean => v.length <= 63 && DNS1123_LABEL_RE.test(v);
-const isWildcardDNS1123Label = (v: string): boolean => v.length <= 63 && WILDCARD_PREFIX_RE.test(v);
-
-/** Whether Go's strconv.Atoi accepts the string (a signed decimal within int64). */
-function goAtoiOk(v: string): boolean {
-  const m = /^([+-]?)(\d+)$/.exec(v);
-  if (!m) return false;
-  const big = BigInt(m[2]);
-  return m[1] === '-' ? big <= 2n ** 63n : big < 2n ** 63n;
-}
-
-function checkDNS1123Preconditions(name: string): string | undefined {
-  if (utf8Length(name) > 255) return `domain name ${q(name)} too long (max 255)`;
-  if (name.length === 0) return 'empty domain name not allowed';
-  return undefined;
-}
-
-function validateDNS1123Labels(domain: string): string | undefined {
-  const parts = domain.split('.');
-  const tld = parts[parts.length - 1];
-  if (goAtoiOk(tld)) return `domain name ${q(domain)} invalid (top level domain ${q(tld)} cannot be all-numeric)`;
-  for (let i = 0; i < parts.length; i++) {
-    if (i === parts.length - 1 && parts[i] === '') return undefined;
-    if (!vsIsDNS1123Label(parts[i])) return `domain name ${q(domain)} invalid (label ${q(parts[i])} invalid)`;
-  }
-  return undefined;
-}
-
-/** agent.ValidateFQDN. */
-function validateFQDN(fqdn: string): string | undefined {
-  return checkDNS1123Preconditions(fqdn) ?? validateDNS1123Labels(fqdn);
-}
-
-/** agent.ValidateWildcardDomain. */
-function validateWildcardDomain(domain: string): string | undefined {
-  const pre = checkDNS1123Preconditions(domain);
-  if (pre) return pre;
-  const dot = domain.indexOf('.');
-  const first = dot < 0 ? domain : domain.slice(0, dot);
-  if (!isWildcardDNS1123Label(first)) return `domain name ${q(domain)} invalid (label ${q(first)} invalid)`;
-  return dot < 0 ? undefined : validateDNS1123Labels(domain.slice(dot + 1));
-}
+// ---- agent/validation.go ---------------------------------------------------------------------------------------------
 
 /** agent.ValidateWildcardDomainForVirtualServiceBoundToGateway. */
 function validateWildcardDomainForGateway(sni: boolean, domain: string): string | undefined {
@@ -114,18 +61,7 @@ function validateWildcardDomainForGateway(sni: boolean, domain: string): string 
     return /outbound_.([0-8].*).*/s.test(domain) ? undefined : `domain name ${q(domain)} invalid (label ${q(first)} invalid)`;
   }
   if (!isWildcardDNS1123Label(first)) return `domain name ${q(domain)} invalid (label ${q(first)} invalid)`;
-  return dot < 0 ? undefined : validateDNS1123Labels(domain.slice(dot + 1));
-}
-
-/** agent.ValidatePort. */
-const validatePort = (port: number): string | undefined =>
-  port >= 1 && port <= 65535 ? undefined : `port number ${port} must be in the range 1..65535`;
-
-/** netip.ParseAddr (netutil.IsValidIPAddress): IPv4, IPv6, IPv6 with a zone. */
-function isIPAddress(v: string): boolean {
-  if (isIP(v)) return true;
-  const pct = v.indexOf('%');
-  return pct > 0 && pct < v.length - 1 && isIPv6(v.slice(0, pct));
+  return dot < 0 ? undefined : dns1123LabelsError(domain.slice(dot + 1));
 }
 
 /** agent.ValidateIPSubnet (netip.ParsePrefix: no zone, bits within the family's size). */
@@ -135,76 +71,7 @@ function validateIPSubnet(subnet: string): string | undefined {
     const ok = /^(0|[1-9]\d{0,2})$/.test(bits) && (isIPv4(ip) ? Number(bits) <= 32 : isIPv6(ip) && Number(bits) <= 128);
     return ok ? undefined : `${subnet} is not a valid CIDR block`;
   }
-  return isIPAddress(subnet) ? undefined : `${subnet} is not a valid IP`;
-}
-
-/** labels.Instance.Validate: one message per bad key or value. */
-function validateLabels(labels: unknown, path: Path, out: Issues): void {
-  if (!isObj(labels)) return;
-  for (const [k, v] of Object.entries(labels)) {
-    const m = TAG_KEY_RE.exec(k);
-    if (!m) out.err([...path, k], `invalid tag key: ${q(k)}`);
-    else if (m[1] && m[1].length - 1 > 253) out.err([...path, k], `invalid tag key: ${q(k)} (DNS prefix is too long)`);
-    else if (m[2].length > 63) out.err([...path, k], `invalid tag key: ${q(k)} (name is too long)`);
-    if (typeof v === 'string' && !LABEL_VALUE_RE.test(v)) out.err([...path, k], `invalid tag value: ${q(v)}`);
-  }
-}
-
-// ---- durations (agent.ValidateDuration, beyond the CRD's ">= 1ms" CEL rule) -------------------------------------------
-
-const UNIT_NS: Record<string, bigint> = {
-  ns: 1n, us: 1000n, 'µs': 1000n, 'μs': 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n,
-};
-
-/** Go's time.ParseDuration in nanoseconds (fractions as Go computes them), undefined when it does not parse. */
-export function vsParseDuration(v: string): bigint | undefined {
-  let rest = v;
-  let neg = false;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    neg = rest[0] === '-';
-    rest = rest.slice(1);
-  }
-  if (rest === '0') return 0n;
-  if (rest === '') return undefined;
-  let total = 0n;
-  while (rest !== '') {
-    const m = /^(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)(?![a-zA-Zµμ])/.exec(rest);
-    if (!m || (m[1] === '' && !m[2])) return undefined;
-    const unit = UNIT_NS[m[3]];
-    let part = BigInt(m[1] || '0') * unit;
-    if (m[2]) {
-      const digits = m[2].slice(0, 18);
-      part += BigInt(Math.trunc(Number(digits) * (Number(unit) / 10 ** digits.length)));
-    }
-    total += part;
-    rest = rest.slice(m[0].length);
-  }
-  return neg ? -total : total;
-}
-
-const MS = 1_000_000n;
-
-/** ValidateDuration's precision rule, for a duration the CRD's CEL rule accepts (>= 1ms). */
-function durationPrecision(v: unknown): { error?: string; ns?: bigint } {
-  if (typeof v !== 'string') return {};
-  const ns = vsParseDuration(v);
-  if (ns === undefined || ns < MS) return {};
-  return { ns, error: ns % MS !== 0n ? 'only durations to ms precision are supported' : undefined };
-}
-
-// ---- issues -----------------------------------------------------------------------------------------------------------
-
-class Issues {
-  readonly all: ValidationIssue[] = [];
-  err(path: ValidationPath, message: string | undefined): void {
-    if (message) this.all.push({ path: [...path], message, severity: 'Error' });
-  }
-  warn(path: ValidationPath, message: string | undefined): void {
-    if (message) this.all.push({ path: [...path], message, severity: 'Warning' });
-  }
-  duration(path: Path, v: unknown): void {
-    this.err(path, durationPrecision(v).error);
-  }
+  return ipAddressError(subnet);
 }
 
 // ---- headers (validation.go) ------------------------------------------------------------------------------------------
@@ -316,29 +183,29 @@ function validateHeaderValue(value: string): string | undefined {
 }
 
 /** The header operations of an HTTP route or of one of its destinations. */
-function validateHeaderOperations(headers: unknown, path: Path, out: Issues): void {
+function validateHeaderOperations(headers: unknown, path: Path, out: IssueSink): void {
   if (!isObj(headers)) return;
   const req = isObj(headers.request) ? headers.request : {};
   const res = isObj(headers.response) ? headers.response : {};
   for (const op of ['add', 'set'] as const) {
     for (const [name, val] of stringEntries(req[op])) {
       const p = [...path, 'request', op, name];
-      out.err(p, validateHeaderWithAuthorityOperationName(name));
-      out.err(p, validateHeaderValue(val));
+      out.error(p, validateHeaderWithAuthorityOperationName(name));
+      out.error(p, validateHeaderValue(val));
     }
   }
   list(req.remove).forEach((name, i) => {
-    if (typeof name === 'string') out.err([...path, 'request', 'remove', i], validateHeaderOperationName(name));
+    if (typeof name === 'string') out.error([...path, 'request', 'remove', i], validateHeaderOperationName(name));
   });
   for (const op of ['add', 'set'] as const) {
     for (const [name, val] of stringEntries(res[op])) {
       const p = [...path, 'response', op, name];
-      out.err(p, validateHeaderOperationName(name));
-      out.err(p, validateHeaderValue(val));
+      out.error(p, validateHeaderOperationName(name));
+      out.error(p, validateHeaderValue(val));
     }
   }
   list(res.remove).forEach((name, i) => {
-    if (typeof name === 'string') out.err([...path, 'response', 'remove', i], validateHeaderOperationName(name));
+    if (typeof name === 'string') out.error([...path, 'response', 'remove', i], validateHeaderOperationName(name));
   });
 }
 
@@ -363,36 +230,25 @@ function validateStringRegexp(re: string, where: string): string | undefined {
 }
 
 /** validateStringMatchRegexp: only a regex match is looked at. */
-function validateStringMatchRegexp(sm: unknown, where: string, path: Path, out: Issues): void {
+function validateStringMatchRegexp(sm: unknown, where: string, path: Path, out: IssueSink): void {
   if (!isObj(sm) || matchType(sm) !== 'regex') return;
   const re = s(sm.regex);
-  if (re === '') out.err([...path, 'regex'], `${q(where)}: regex string match should not be empty`);
-  else out.err([...path, 'regex'], validateStringRegexp(re, where));
+  if (re === '') out.error([...path, 'regex'], `${q(where)}: regex string match should not be empty`);
+  else out.error([...path, 'regex'], validateStringRegexp(re, where));
 }
 
 /** validateStringMatch: also an empty prefix. */
-function validateStringMatch(sm: unknown, where: string, path: Path, out: Issues): void {
+function validateStringMatch(sm: unknown, where: string, path: Path, out: IssueSink): void {
   if (!isObj(sm)) return;
   const t = matchType(sm);
-  if (t === 'prefix' && s(sm.prefix) === '') out.err([...path, 'prefix'], `${q(where)}: prefix string match should not be empty`);
+  if (t === 'prefix' && s(sm.prefix) === '') out.error([...path, 'prefix'], `${q(where)}: prefix string match should not be empty`);
   else if (t === 'regex') validateStringMatchRegexp(sm, where, path, out);
 }
 
 // ---- destinations, gateways -------------------------------------------------------------------------------------------
 
-/** validateDestination (its host is required by the CRD: an absent one is the schema's). */
-function validateDestination(dest: unknown, path: Path, out: Issues): void {
-  if (!isObj(dest)) return;
-  if (typeof dest.host === 'string') {
-    out.err([...path, 'host'], dest.host === '*' ? `invalid destination host ${dest.host}` : validateWildcardDomain(dest.host));
-  }
-  const subset = s(dest.subset);
-  if (subset !== '' && !vsIsDNS1123Label(subset)) out.err([...path, 'subset'], `subset name is invalid: ${subset}`);
-  if (isObj(dest.port)) out.err([...path, 'port', ...(present(dest.port, 'number') ? ['number'] : [])], validatePort(n(dest.port.number)));
-}
-
 /** validateGatewayNames: stops at the first name without a namespace, as Istio's loop does. */
-function validateGatewayNames(gateways: unknown[], gatewaySemantics: boolean, path: Path, out: Issues): void {
+function validateGatewayNames(gateways: unknown[], gatewaySemantics: boolean, path: Path, out: IssueSink): void {
   for (let i = 0; i < gateways.length; i++) {
     const name = gateways[i];
     if (typeof name !== 'string') continue;
@@ -403,30 +259,30 @@ function validateGatewayNames(gateways: unknown[], gatewaySemantics: boolean, pa
         const parts = name.split('.');
         out.warn(p, `using legacy gatewayName format ${q(name)}; prefer the <namespace>/<name> format: ${q(`${parts[1]}/${parts[0]}`)}`);
       }
-      out.err(p, validateFQDN(name));
+      out.error(p, fqdnError(name));
       return;
     }
     const ns = name.slice(0, slash);
     const gw = name.slice(slash + 1);
-    if (ns.length === 0 || gw.length === 0) out.err(p, 'config namespace and gateway name cannot be empty');
-    if (!vsIsDNS1123Label(ns)) out.err(p, `invalid value for namespace: ${q(ns)}`);
-    if (!vsIsDNS1123Label(gw) && !gatewaySemantics) out.err(p, `invalid value for gateway name: ${q(gw)}`);
+    if (ns.length === 0 || gw.length === 0) out.error(p, 'config namespace and gateway name cannot be empty');
+    if (!isDNS1123Label(ns)) out.error(p, `invalid value for namespace: ${q(ns)}`);
+    if (!isDNS1123Label(gw) && !gatewaySemantics) out.error(p, `invalid value for gateway name: ${q(gw)}`);
   }
 }
 
 /** validateHTTPRouteDestinations / validateRouteDestinations (weights, header operations for HTTP). */
-function validateRouteDestinations(route: unknown[], http: boolean, gatewaySemantics: boolean, path: Path, out: Issues): void {
+function validateRouteDestinations(route: unknown[], http: boolean, gatewaySemantics: boolean, path: Path, out: IssueSink): void {
   let total = 0;
   route.forEach((w, i) => {
     if (!isObj(w)) return;
     const p = [...path, i];
     if (http) validateHeaderOperations(w.headers, [...p, 'headers'], out);
-    if (!gatewaySemantics) validateDestination(w.destination, [...p, 'destination'], out);
+    if (!gatewaySemantics && isObj(w.destination)) validateDestination(out, [...p, 'destination'], w.destination);
     const weight = n(w.weight);
-    if (weight < 0) out.err([...p, 'weight'], `weight ${weight} < 0`);
+    if (weight < 0) out.error([...p, 'weight'], `weight ${weight} < 0`);
     total += weight;
   });
-  if (route.length > 1 && total === 0) out.err(path, 'total destination weight = 0');
+  if (route.length > 1 && total === 0) out.error(path, 'total destination weight = 0');
 }
 
 // ---- HTTP routes (virtualservice.go, validation.go) --------------------------------------------------------------------
@@ -453,51 +309,51 @@ const validateHTTPStatus = (status: number): string | undefined =>
   status < 200 || status > 600 ? `HTTP status ${status} is not in range 200-599` : undefined;
 
 /** validatePercentage. */
-function validatePercentage(pct: unknown, path: Path, out: Issues): void {
+function validatePercentage(pct: unknown, path: Path, out: IssueSink): void {
   if (!isObj(pct)) return;
   const v = n(pct.value);
   if (v < 0 || v > 100 || (v > 0 && v < 0.0001)) {
-    out.err([...path, ...(present(pct, 'value') ? ['value'] : [])], `percentage ${goV(v)} is neither 0.0, nor in range [0.0001, 100.0]`);
+    out.error([...path, ...(present(pct, 'value') ? ['value'] : [])], `percentage ${goV(v)} is neither 0.0, nor in range [0.0001, 100.0]`);
   }
 }
 
-function validateHTTPRouteConflict(http: Obj, routeType: 'independent' | 'root' | 'delegate', p: Path, out: Issues): void {
+function validateHTTPRouteConflict(http: Obj, routeType: 'independent' | 'root' | 'delegate', p: Path, out: IssueSink): void {
   const name = s(http.name);
   const routeLen = list(http.route).length;
   if (routeType === 'root') {
-    if (present(http, 'redirect')) out.err([...p, 'redirect'], `root HTTP route ${name} must not specify redirect`);
-    if (routeLen > 0) out.err([...p, 'route'], `root HTTP route ${name} must not specify route`);
+    if (present(http, 'redirect')) out.error([...p, 'redirect'], `root HTTP route ${name} must not specify redirect`);
+    if (routeLen > 0) out.error([...p, 'route'], `root HTTP route ${name} must not specify route`);
     return;
   }
-  if (routeType === 'delegate' && present(http, 'delegate')) out.err([...p, 'delegate'], 'delegate HTTP route cannot contain delegate');
+  if (routeType === 'delegate' && present(http, 'delegate')) out.error([...p, 'delegate'], 'delegate HTTP route cannot contain delegate');
   if (present(http, 'redirect')) {
-    if (routeLen > 0) out.err([...p, 'redirect'], 'HTTP route cannot contain both route and redirect');
-    if (present(http, 'fault')) out.err([...p, 'fault'], 'HTTP route cannot contain both fault and redirect');
-    if (present(http, 'rewrite')) out.err([...p, 'rewrite'], 'HTTP route rule cannot contain both rewrite and redirect');
-    if (present(http, 'directResponse')) out.err([...p, 'directResponse'], 'HTTP route rule cannot contain both direct_response and redirect');
+    if (routeLen > 0) out.error([...p, 'redirect'], 'HTTP route cannot contain both route and redirect');
+    if (present(http, 'fault')) out.error([...p, 'fault'], 'HTTP route cannot contain both fault and redirect');
+    if (present(http, 'rewrite')) out.error([...p, 'rewrite'], 'HTTP route rule cannot contain both rewrite and redirect');
+    if (present(http, 'directResponse')) out.error([...p, 'directResponse'], 'HTTP route rule cannot contain both direct_response and redirect');
   } else if (present(http, 'directResponse')) {
-    if (routeLen > 0) out.err([...p, 'directResponse'], 'HTTP route cannot contain both route and direct_response');
-    if (present(http, 'fault')) out.err([...p, 'fault'], 'HTTP route cannot contain both fault and direct_response');
-    if (present(http, 'rewrite')) out.err([...p, 'rewrite'], 'HTTP route rule cannot contain both rewrite and direct_response');
+    if (routeLen > 0) out.error([...p, 'directResponse'], 'HTTP route cannot contain both route and direct_response');
+    if (present(http, 'fault')) out.error([...p, 'fault'], 'HTTP route cannot contain both fault and direct_response');
+    if (present(http, 'rewrite')) out.error([...p, 'rewrite'], 'HTTP route rule cannot contain both rewrite and direct_response');
   } else if (routeLen === 0) {
-    out.err(p, 'HTTP route, redirect or direct_response is required');
+    out.error(p, 'HTTP route, redirect or direct_response is required');
   }
-  if (present(http, 'mirror') && list(http.mirrors).length > 0) out.err([...p, 'mirrors'], 'HTTP route cannot contain both mirror and mirrors');
+  if (present(http, 'mirror') && list(http.mirrors).length > 0) out.error([...p, 'mirrors'], 'HTTP route cannot contain both mirror and mirrors');
 }
 
-function validateHTTPRouteMatchRequest(http: Obj, p: Path, out: Issues): void {
+function validateHTTPRouteMatchRequest(http: Obj, p: Path, out: IssueSink): void {
   list(http.match).forEach((m, j) => {
     if (!isObj(m)) return;
     const mp = [...p, 'match', j];
     if (isObj(m.headers)) {
       for (const [name, header] of Object.entries(m.headers)) {
-        out.err([...mp, 'headers', name], validateHeaderNameOrJwtClaimRoute(name));
+        out.error([...mp, 'headers', name], validateHeaderNameOrJwtClaimRoute(name));
         validateStringMatch(header, 'headers', [...mp, 'headers', name], out);
       }
     }
     if (isObj(m.withoutHeaders)) {
       for (const [name, header] of Object.entries(m.withoutHeaders)) {
-        out.err([...mp, 'withoutHeaders', name], validateHeaderNameOrJwtClaimRoute(name));
+        out.error([...mp, 'withoutHeaders', name], validateHeaderNameOrJwtClaimRoute(name));
         // "*" is not an RE2 regex: it means the header is present
         if (isObj(header) && !(matchType(header) === 'regex' && header.regex === '*')) {
           validateStringMatch(header, 'withoutHeaders', [...mp, 'withoutHeaders', name], out);
@@ -516,15 +372,15 @@ function validateHTTPRouteMatchRequest(http: Obj, p: Path, out: Issues): void {
   list(http.match).forEach((m, j) => {
     if (!isObj(m)) return;
     const mp = [...p, 'match', j];
-    if (n(m.port) !== 0) out.err([...mp, 'port'], validatePort(n(m.port)));
-    validateLabels(m.sourceLabels, [...mp, 'sourceLabels'], out);
+    if (n(m.port) !== 0) out.error([...mp, 'port'], portError(n(m.port)));
+    validateLabels(out, [...mp, 'sourceLabels'], m.sourceLabels);
     validateGatewayNames(list(m.gateways), false, [...mp, 'gateways'], out);
     const sourceNs = s(m.sourceNamespace);
-    if (sourceNs !== '' && !vsIsDNS1123Label(sourceNs)) out.err([...mp, 'sourceNamespace'], `sourceNamespace match ${sourceNs} is invalid`);
+    if (sourceNs !== '' && !isDNS1123Label(sourceNs)) out.error([...mp, 'sourceNamespace'], `sourceNamespace match ${sourceNs} is invalid`);
   });
 }
 
-function validateCORSPolicy(cors: unknown, p: Path, out: Issues): void {
+function validateCORSPolicy(cors: unknown, p: Path, out: IssueSink): void {
   if (!isObj(cors)) return;
   list(cors.allowOrigins).forEach((origin, i) => {
     if (!isObj(origin)) return;
@@ -532,30 +388,31 @@ function validateCORSPolicy(cors: unknown, p: Path, out: Issues): void {
     const op = [...p, 'allowOrigins', i];
     if ((t ? s(origin[t]) : '') === '') {
       if (t || Object.keys(origin).every((k) => !['exact', 'prefix', 'regex'].includes(k))) {
-        out.err(t ? [...op, t] : op, "'' is not a valid match type for CORS allow origins");
+        out.error(t ? [...op, t] : op, "'' is not a valid match type for CORS allow origins");
       }
       return;
     }
     validateStringMatchRegexp(origin, 'corsPolicy.allowOrigins', op, out);
   });
   list(cors.allowMethods).forEach((m, i) => {
-    if (typeof m === 'string' && !SUPPORTED_CORS_METHODS.has(m)) out.err([...p, 'allowMethods', i], `${q(m)} is not a supported HTTP method`);
+    if (typeof m === 'string' && !SUPPORTED_CORS_METHODS.has(m)) out.error([...p, 'allowMethods', i], `${q(m)} is not a supported HTTP method`);
   });
   for (const key of ['allowHeaders', 'exposeHeaders']) {
     list(cors[key]).forEach((h, i) => {
-      if (typeof h === 'string') out.err([...p, key, i], validateCORSHeaderName(h));
+      if (typeof h === 'string') out.error([...p, key, i], validateCORSHeaderName(h));
     });
   }
   if (present(cors, 'maxAge')) {
-    const d = durationPrecision(cors.maxAge);
-    out.err([...p, 'maxAge'], d.error);
-    if (d.ns !== undefined && d.ns % 1_000_000_000n > 0n) out.err([...p, 'maxAge'], 'max_age duration is accurate only to seconds precision');
+    checkDurationPrecision(out, [...p, 'maxAge'], cors.maxAge);
+    // below 1ms is the CRD's CEL rule's to report
+    const ns = typeof cors.maxAge === 'string' ? parseGoDuration(cors.maxAge) : undefined;
+    if (ns !== undefined && ns >= 1_000_000n && ns % 1_000_000_000n > 0n) out.error([...p, 'maxAge'], 'max_age duration is accurate only to seconds precision');
   }
 }
 
-function validateFault(fault: unknown, p: Path, out: Issues): void {
+function validateFault(fault: unknown, p: Path, out: IssueSink): void {
   if (!isObj(fault)) return;
-  if (!present(fault, 'abort') && !present(fault, 'delay')) out.err(p, 'HTTP fault injection must have an abort and/or a delay');
+  if (!present(fault, 'abort') && !present(fault, 'delay')) out.error(p, 'HTTP fault injection must have an abort and/or a delay');
   if (isObj(fault.abort)) {
     const abort = fault.abort;
     const ap = [...p, 'abort'];
@@ -565,11 +422,11 @@ function validateFault(fault: unknown, p: Path, out: Issues): void {
     else if (types.length === 1) {
       const t = types[0];
       if (t === 'grpcStatus' && typeof abort.grpcStatus === 'string' && !SUPPORTED_GRPC_STATUS.has(abort.grpcStatus)) {
-        out.err([...ap, t], `gRPC status ${q(abort.grpcStatus)} is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example 'NOT_FOUND'`);
+        out.error([...ap, t], `gRPC status ${q(abort.grpcStatus)} is not supported. See https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported codes, for example 'NOT_FOUND'`);
       } else if (t === 'http2Error') {
-        out.err([...ap, t], 'HTTP/2 abort fault injection not supported yet');
+        out.error([...ap, t], 'HTTP/2 abort fault injection not supported yet');
       } else if (t === 'httpStatus' && typeof abort.httpStatus === 'number') {
-        out.err([...ap, t], validateHTTPStatus(abort.httpStatus));
+        out.error([...ap, t], validateHTTPStatus(abort.httpStatus));
       }
     }
   }
@@ -579,32 +436,32 @@ function validateFault(fault: unknown, p: Path, out: Issues): void {
     validatePercentage(delay.percentage, [...dp, 'percentage'], out);
     const fixed = present(delay, 'fixedDelay');
     const exp = present(delay, 'exponentialDelay');
-    if (fixed && !exp) out.duration([...dp, 'fixedDelay'], delay.fixedDelay);
+    if (fixed && !exp) checkDurationPrecision(out, [...dp, 'fixedDelay'], delay.fixedDelay);
     if (exp && !fixed) {
-      out.duration([...dp, 'exponentialDelay'], delay.exponentialDelay);
-      out.err([...dp, 'exponentialDelay'], 'exponentialDelay not supported yet');
+      checkDurationPrecision(out, [...dp, 'exponentialDelay'], delay.exponentialDelay);
+      out.error([...dp, 'exponentialDelay'], 'exponentialDelay not supported yet');
     }
   }
 }
 
-function validateRedirect(redirect: unknown, p: Path, out: Issues): void {
+function validateRedirect(redirect: unknown, p: Path, out: IssueSink): void {
   if (!isObj(redirect)) return;
   const hasPort = present(redirect, 'port') || present(redirect, 'derivePort');
   if (s(redirect.uri) === '' && s(redirect.authority) === '' && !hasPort && s(redirect.scheme) === '') {
-    out.err(p, 'redirect must specify URI, authority, scheme, or port');
+    out.error(p, 'redirect must specify URI, authority, scheme, or port');
     return;
   }
   const code = n(redirect.redirectCode);
   if (code !== 0 && (code < 300 || code > 399)) {
-    out.err([...p, 'redirectCode'], `${code} is not a valid redirect code, must be 3xx`);
+    out.error([...p, 'redirectCode'], `${code} is not a valid redirect code, must be 3xx`);
     return;
   }
   const scheme = s(redirect.scheme);
   if (scheme !== '' && scheme !== 'http' && scheme !== 'https') {
-    out.err([...p, 'scheme'], 'invalid redirect scheme, must be "http" or "https"');
+    out.error([...p, 'scheme'], 'invalid redirect scheme, must be "http" or "https"');
     return;
   }
-  if (n(redirect.port) > 0) out.err([...p, 'port'], validatePort(n(redirect.port)));
+  if (n(redirect.port) > 0) out.error([...p, 'port'], portError(n(redirect.port)));
 }
 
 function base64Length(v: string): number {
@@ -612,81 +469,81 @@ function base64Length(v: string): number {
   return Math.floor((t.length * 3) / 4);
 }
 
-function validateDirectResponse(dr: unknown, p: Path, out: Issues): void {
+function validateDirectResponse(dr: unknown, p: Path, out: IssueSink): void {
   if (!isObj(dr)) return;
   if (isObj(dr.body)) {
     const size = typeof dr.body.string === 'string' ? utf8Length(dr.body.string) : typeof dr.body.bytes === 'string' ? base64Length(dr.body.bytes) : 0;
-    if (size > 1024 * 1024) out.err([...p, 'body'], 'large direct_responses may impact control plane performance, must be less than 1MB');
+    if (size > 1024 * 1024) out.error([...p, 'body'], 'large direct_responses may impact control plane performance, must be less than 1MB');
     else if (size > 100 * 1024) out.warn([...p, 'body'], 'large direct_responses may impact control plane performance');
   }
-  if (typeof dr.status === 'number') out.err([...p, 'status'], validateHTTPStatus(dr.status | 0));
+  if (typeof dr.status === 'number') out.error([...p, 'status'], validateHTTPStatus(dr.status | 0));
 }
 
-function validateMirrors(mirrors: unknown, p: Path, out: Issues): void {
+function validateMirrors(mirrors: unknown, p: Path, out: IssueSink): void {
   list(mirrors).forEach((m, i) => {
     if (!isObj(m) || !isObj(m.destination)) return;
     const mp = [...p, i];
-    validateDestination(m.destination, [...mp, 'destination'], out);
+    validateDestination(out, [...mp, 'destination'], m.destination);
     if (isObj(m.percentage)) {
       const v = n(m.percentage.value);
       const vp = [...mp, 'percentage', 'value'];
-      if (v > 100) out.err(vp, `mirror percentage must have a max value of 100 (it has ${goF(v)})`);
-      if (v < 0) out.err(vp, `mirror percentage must have a min value of 0 (it has ${goF(v)})`);
+      if (v > 100) out.error(vp, `mirror percentage must have a max value of 100 (it has ${goF(v)})`);
+      if (v < 0) out.error(vp, `mirror percentage must have a min value of 0 (it has ${goF(v)})`);
     }
   });
 }
 
-function validateRetries(retries: unknown, p: Path, out: Issues): void {
+function validateRetries(retries: unknown, p: Path, out: IssueSink): void {
   if (!isObj(retries)) return;
   const attempts = n(retries.attempts);
-  if (attempts < 0) out.err([...p, 'attempts'], 'attempts cannot be negative');
+  if (attempts < 0) out.error([...p, 'attempts'], 'attempts cannot be negative');
   const retryOn = s(retries.retryOn);
   if (attempts === 0 && (present(retries, 'perTryTimeout') || retryOn !== '' || present(retries, 'retryRemoteLocalities'))) {
-    out.err(present(retries, 'attempts') ? [...p, 'attempts'] : p, 'http retry policy configured when attempts are set to 0 (disabled)');
+    out.error(present(retries, 'attempts') ? [...p, 'attempts'] : p, 'http retry policy configured when attempts are set to 0 (disabled)');
   }
-  if (present(retries, 'perTryTimeout')) out.duration([...p, 'perTryTimeout'], retries.perTryTimeout);
+  checkDurationPrecision(out, [...p, 'perTryTimeout'], retries.perTryTimeout);
   if (retryOn !== '') {
     for (const policy of retryOn.split(',')) {
-      const code = goAtoiOk(policy) ? Number(policy) : 0;
-      if (!GO_STATUS_CODES.has(code) && !SUPPORTED_RETRY_ON.has(policy)) out.err([...p, 'retryOn'], `${q(policy)} is not a valid retryOn policy`);
+      const code = atoi(policy).value ?? 0;
+      if (!GO_STATUS_CODES.has(code) && !SUPPORTED_RETRY_ON.has(policy)) out.error([...p, 'retryOn'], `${q(policy)} is not a valid retryOn policy`);
     }
   }
-  if (present(retries, 'backoff')) out.duration([...p, 'backoff'], retries.backoff);
+  checkDurationPrecision(out, [...p, 'backoff'], retries.backoff);
 }
 
-function validateRewrite(rewrite: unknown, p: Path, out: Issues): void {
+function validateRewrite(rewrite: unknown, p: Path, out: IssueSink): void {
   if (!isObj(rewrite)) return;
   const uri = s(rewrite.uri);
   const regexRewrite = rewrite.uriRegexRewrite;
   const hasRegex = regexRewrite !== undefined && regexRewrite !== null;
   if (uri !== '' && hasRegex) {
-    out.err([...p, 'uriRegexRewrite'], 'rewrite may only contain one of URI or UriRegexRewrite');
+    out.error([...p, 'uriRegexRewrite'], 'rewrite may only contain one of URI or UriRegexRewrite');
     return;
   }
   if (uri === '' && !hasRegex && s(rewrite.authority) === '') {
-    out.err(p, 'rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified');
+    out.error(p, 'rewrite must specify at least one of URI, UriRegexRewrite, or authority. Only one of URI or UriRegexRewrite may be specified');
     return;
   }
   if (!isObj(regexRewrite)) return;
   const rp = [...p, 'uriRegexRewrite'];
   const match = s(regexRewrite.match);
   if (match === '' || s(regexRewrite.rewrite) === '') {
-    out.err(rp, 'UriRegexRewrite has errors\nUriRegexRewrite requires both Rewrite and Match fields to be specified');
+    out.error(rp, 'UriRegexRewrite has errors\nUriRegexRewrite requires both Rewrite and Match fields to be specified');
     return;
   }
   const e = validateStringRegexp(match, 'HTTPRewrite.UriRegexRewrite.Match');
-  if (e) out.err([...rp, 'match'], `UriRegexRewrite has errors\n${e}`);
+  if (e) out.error([...rp, 'match'], `UriRegexRewrite has errors\n${e}`);
 }
 
 /** validateAuthorityRewrite: the authority may be rewritten in one place only (the first conflict). */
-function validateAuthorityRewrite(http: Obj, p: Path, out: Issues): void {
+function validateAuthorityRewrite(http: Obj, p: Path, out: IssueSink): void {
   let current = isObj(http.rewrite) ? s(http.rewrite.authority) : '';
   const req = isObj(http.headers) && isObj(http.headers.request) ? http.headers.request : {};
   for (const op of ['set', 'add']) {
     for (const [k, v] of stringEntries(req[op])) {
       if (!isAuthorityHeader(k)) continue;
       if (current !== '') {
-        out.err([...p, 'headers', 'request', op, k], `authority header cannot be set multiple times: have ${q(current)}, attempting to set ${q(v)}`);
+        out.error([...p, 'headers', 'request', op, k], `authority header cannot be set multiple times: have ${q(current)}, attempting to set ${q(v)}`);
         return;
       }
       current = v;
@@ -694,7 +551,7 @@ function validateAuthorityRewrite(http: Obj, p: Path, out: Issues): void {
   }
 }
 
-function validateHTTPRoute(http: Obj, delegate: boolean, gatewaySemantics: boolean, p: Path, out: Issues): void {
+function validateHTTPRoute(http: Obj, delegate: boolean, gatewaySemantics: boolean, p: Path, out: IssueSink): void {
   const routeType = delegate ? 'delegate' : present(http, 'delegate') ? 'root' : 'independent';
   validateHTTPRouteConflict(http, routeType, p, out);
   validateHTTPRouteMatchRequest(http, p, out);
@@ -705,17 +562,17 @@ function validateHTTPRoute(http: Obj, delegate: boolean, gatewaySemantics: boole
   const mirrorPercentKey = present(http, 'mirrorPercent') ? 'mirrorPercent' : present(http, 'mirror_percent') ? 'mirror_percent' : undefined;
   if (mirrorPercentKey) {
     const v = n(http[mirrorPercentKey]);
-    if (v > 100) out.err([...p, mirrorPercentKey], `mirror_percent must have a max value of 100 (it has ${v})`);
+    if (v > 100) out.error([...p, mirrorPercentKey], `mirror_percent must have a max value of 100 (it has ${v})`);
     out.warn([...p, mirrorPercentKey], 'using deprecated setting "mirrorPercent", use "mirrorPercentage" instead');
   }
   if (isObj(http.mirrorPercentage)) {
     const v = n(http.mirrorPercentage.value);
     const vp = [...p, 'mirrorPercentage', 'value'];
-    if (v > 100) out.err(vp, `mirror_percentage must have a max value of 100 (it has ${goF(v)})`);
-    if (v < 0) out.err(vp, `mirror_percentage must have a min value of 0 (it has ${goF(v)})`);
+    if (v > 100) out.error(vp, `mirror_percentage must have a max value of 100 (it has ${goF(v)})`);
+    if (v < 0) out.error(vp, `mirror_percentage must have a min value of 0 (it has ${goF(v)})`);
   }
 
-  validateDestination(http.mirror, [...p, 'mirror'], out);
+  if (isObj(http.mirror)) validateDestination(out, [...p, 'mirror'], http.mirror);
   validateMirrors(http.mirrors, [...p, 'mirrors'], out);
   validateRedirect(http.redirect, [...p, 'redirect'], out);
   validateDirectResponse(http.directResponse, [...p, 'directResponse'], out);
@@ -723,7 +580,7 @@ function validateHTTPRoute(http: Obj, delegate: boolean, gatewaySemantics: boole
   validateRewrite(http.rewrite, [...p, 'rewrite'], out);
   validateAuthorityRewrite(http, p, out);
   validateRouteDestinations(list(http.route), true, gatewaySemantics, [...p, 'route'], out);
-  if (present(http, 'timeout')) out.duration([...p, 'timeout'], http.timeout);
+  checkDurationPrecision(out, [...p, 'timeout'], http.timeout);
 }
 
 // ---- TLS and TCP routes -----------------------------------------------------------------------------------------------
@@ -737,22 +594,12 @@ function hostSubsetOf(a: string, b: string): boolean {
   return a === b;
 }
 
-/** host.Name(a).Matches(host.Name(b)). */
-function hostMatchesEither(a: string, b: string): boolean {
-  const aw = a.startsWith('*');
-  const bw = b.startsWith('*');
-  if (aw && bw) return a.length < b.length ? b.slice(1).endsWith(a.slice(1)) : a.slice(1).endsWith(b.slice(1));
-  if (aw) return b.endsWith(a.slice(1));
-  if (bw) return a.endsWith(b.slice(1));
-  return a === b;
-}
-
-function validateL4Match(m: Obj, mp: Path, out: Issues): void {
+function validateL4Match(m: Obj, mp: Path, out: IssueSink): void {
   list(m.destinationSubnets).forEach((sub, k) => {
-    if (typeof sub === 'string') out.err([...mp, 'destinationSubnets', k], validateIPSubnet(sub));
+    if (typeof sub === 'string') out.error([...mp, 'destinationSubnets', k], validateIPSubnet(sub));
   });
-  if (n(m.port) !== 0) out.err([...mp, 'port'], validatePort(n(m.port)));
-  validateLabels(m.sourceLabels, [...mp, 'sourceLabels'], out);
+  if (n(m.port) !== 0) out.error([...mp, 'port'], portError(n(m.port)));
+  validateLabels(out, [...mp, 'sourceLabels'], m.sourceLabels);
   validateGatewayNames(list(m.gateways), false, [...mp, 'gateways'], out);
 }
 
@@ -762,74 +609,55 @@ interface VsContext {
   gatewaySemantics: boolean;
 }
 
-function validateSniHost(sni: string, ctx: VsContext, p: Path, out: Issues): void {
-  const e = ctx.appliesToSniGateway ? validateWildcardDomainForGateway(true, sni) : validateWildcardDomain(sni);
+function validateSniHost(sni: string, ctx: VsContext, p: Path, out: IssueSink): void {
+  const e = ctx.appliesToSniGateway ? validateWildcardDomainForGateway(true, sni) : wildcardDomainError(sni);
   if (e) {
-    if (isIPAddress(sni)) out.warn(p, `using an IP address (${q(sni)}) goes against SNI spec and most clients do not support this`);
-    else out.err(p, e);
+    if (isValidIPAddress(sni)) out.warn(p, `using an IP address (${q(sni)}) goes against SNI spec and most clients do not support this`);
+    else out.error(p, e);
     return;
   }
   if (ctx.hosts.some((h) => hostSubsetOf(sni, h))) return;
-  out.err(p, `SNI host ${q(sni)} is not a compatible subset of any of the virtual service hosts: [${ctx.hosts.join(', ')}]`);
+  out.error(p, `SNI host ${q(sni)} is not a compatible subset of any of the virtual service hosts: [${ctx.hosts.join(', ')}]`);
 }
 
-function validateTLSRoute(tls: Obj, ctx: VsContext, p: Path, out: Issues): void {
-  if (Array.isArray(tls.match) && tls.match.length === 0) out.err([...p, 'match'], 'TLS route must have at least one match condition');
+function validateTLSRoute(tls: Obj, ctx: VsContext, p: Path, out: IssueSink): void {
+  if (Array.isArray(tls.match) && tls.match.length === 0) out.error([...p, 'match'], 'TLS route must have at least one match condition');
   list(tls.match).forEach((m, j) => {
     if (!isObj(m)) return;
     const mp = [...p, 'match', j];
-    if (Array.isArray(m.sniHosts) && m.sniHosts.length === 0) out.err([...mp, 'sniHosts'], 'TLS match must have at least one SNI host');
+    if (Array.isArray(m.sniHosts) && m.sniHosts.length === 0) out.error([...mp, 'sniHosts'], 'TLS match must have at least one SNI host');
     list(m.sniHosts).forEach((sni, k) => {
       if (typeof sni === 'string') validateSniHost(sni, ctx, [...mp, 'sniHosts', k], out);
     });
     validateL4Match(m, mp, out);
   });
-  if (list(tls.route).length === 0) out.err(present(tls, 'route') ? [...p, 'route'] : p, 'TLS route is required');
+  if (list(tls.route).length === 0) out.error(present(tls, 'route') ? [...p, 'route'] : p, 'TLS route is required');
   validateRouteDestinations(list(tls.route), false, ctx.gatewaySemantics, [...p, 'route'], out);
 }
 
-function validateTCPRoute(tcp: Obj, gatewaySemantics: boolean, p: Path, out: Issues): void {
+function validateTCPRoute(tcp: Obj, gatewaySemantics: boolean, p: Path, out: IssueSink): void {
   list(tcp.match).forEach((m, j) => {
     if (isObj(m)) validateL4Match(m, [...p, 'match', j], out);
   });
-  if (list(tcp.route).length === 0) out.err(present(tcp, 'route') ? [...p, 'route'] : p, 'TCP route is required');
+  if (list(tcp.route).length === 0) out.error(present(tcp, 'route') ? [...p, 'route'] : p, 'TCP route is required');
   validateRouteDestinations(list(tcp.route), false, gatewaySemantics, [...p, 'route'], out);
 }
 
-// ---- exportTo, metadata -----------------------------------------------------------------------------------------------
-
-/** validateExportTo for a VirtualService ("." stands for the object's namespace: "default" when the file gives none). */
-function validateExportTo(namespace: string, exportTo: unknown[], p: Path, out: Issues): void {
-  const ns = namespace || 'default';
-  const seen = new Set<string>();
-  exportTo.forEach((e, i) => {
-    if (typeof e !== 'string') return;
-    const key = e === '.' ? ns : e;
-    if (seen.has(key)) {
-      out.err([...p, i], key !== e ? `duplicate entries in exportTo: . and current namespace ${ns}` : `duplicate entries in exportTo for entry ${e}`);
-      return;
-    }
-    if (key === '.' || key === '*') seen.add(key);
-    else if (key === '~') out.err([...p, i], 'exportTo ~ (none) is not allowed for Istio configuration objects');
-    else if (!vsIsDNS1123Label(key)) out.err([...p, i], 'only .,*,~, or a valid DNS 1123 label is allowed as exportTo entry');
-    else seen.add(key);
-  });
-  if (seen.has('*') && exportTo.length > 1) out.err(p, 'cannot have both public (*) and non-public exportTo values for a resource');
-}
+// ---- metadata -------------------------------------------------------------------------------------------------------
 
 /** validateMetadata, which wraps every kind's validation: internal annotations a user may not set. */
-function validateMetadata(name: string, namespace: string, annotations: Obj, out: Issues): boolean {
+function validateMetadata(name: string, namespace: string, annotations: Obj, out: IssueSink): boolean {
   const p = ['metadata', 'annotations'];
   if ('istio.io/dry-run' in annotations) {
-    out.err([...p, 'istio.io/dry-run'], `${namespace}/${name} has unsupported annotation istio.io/dry-run, please remove the annotation`);
+    out.error([...p, 'istio.io/dry-run'], `${namespace}/${name} has unsupported annotation istio.io/dry-run, please remove the annotation`);
     return false;
   }
   if ('internal.istio.io/webhook-always-reject' in annotations) {
-    out.err([...p, 'internal.istio.io/webhook-always-reject'], '"internal.istio.io/webhook-always-reject" annotation found, rejecting');
+    out.error([...p, 'internal.istio.io/webhook-always-reject'], '"internal.istio.io/webhook-always-reject" annotation found, rejecting');
     return false;
   }
   if ('internal.istio.io/parents' in annotations) {
-    out.err([...p, 'internal.istio.io/parents'], '"internal.istio.io/parents" annotation found, this may not be set by users');
+    out.error([...p, 'internal.istio.io/parents'], '"internal.istio.io/parents" annotation found, this may not be set by users');
     return false;
   }
   return true;
@@ -838,15 +666,15 @@ function validateMetadata(name: string, namespace: string, annotations: Obj, out
 // ---- ValidateVirtualService -------------------------------------------------------------------------------------------
 
 export const validateVirtualService: KindValidator = ({ name, namespace, obj }) => {
-  const out = new Issues();
+  const out = new IssueSink();
   const meta = isObj(obj.metadata) ? obj.metadata : {};
   const annotations = isObj(meta.annotations) ? meta.annotations : {};
-  if (!validateMetadata(name, namespace, annotations, out)) return out.all;
+  if (!validateMetadata(name, namespace, annotations, out)) return out.issues;
   const spec = obj.spec;
-  if (!isObj(spec)) return out.all;
+  if (!isObj(spec)) return out.issues;
   // a list field of another type is the schema's to report: nothing to validate against then
   for (const key of ['hosts', 'gateways', 'http', 'tcp', 'tls', 'exportTo']) {
-    if (present(spec, key) && !Array.isArray(spec[key])) return out.all;
+    if (present(spec, key) && !Array.isArray(spec[key])) return out.issues;
   }
   const hostsRaw = list(spec.hosts);
   const hosts = hostsRaw.filter((h): h is string => typeof h === 'string');
@@ -857,9 +685,9 @@ export const validateVirtualService: KindValidator = ({ name, namespace, obj }) 
 
   if (hostsRaw.length === 0) {
     // a delegate VirtualService
-    if (gateways.length !== 0) out.err(['spec', 'gateways'], 'delegate virtual service must have no gateways specified');
-    if (tls.length !== 0) out.err(['spec', 'tls'], 'delegate virtual service must have no tls route specified');
-    if (tcp.length !== 0) out.err(['spec', 'tcp'], 'delegate virtual service must have no tcp route specified');
+    if (gateways.length !== 0) out.error(['spec', 'gateways'], 'delegate virtual service must have no gateways specified');
+    if (tls.length !== 0) out.error(['spec', 'tls'], 'delegate virtual service must have no tls route specified');
+    if (tcp.length !== 0) out.error(['spec', 'tcp'], 'delegate virtual service must have no tcp route specified');
   }
   const gatewaySemantics = annotations['internal.istio.io/route-semantics'] === 'gateway';
 
@@ -883,7 +711,7 @@ export const validateVirtualService: KindValidator = ({ name, namespace, obj }) 
           if (!isObj(m[field])) continue;
           for (const key of Object.keys(m[field] as Obj)) {
             if (isJwtClaimRoute(key)) {
-              out.err(['spec', 'http', i, 'match', j, field, key],
+              out.error(['spec', 'http', i, 'match', j, field, key],
                 `JWT claim based routing (key: ${key}) is only supported for gateway, found no gateways: ${goList(gatewayNames)}`);
             }
           }
@@ -896,14 +724,14 @@ export const validateVirtualService: KindValidator = ({ name, namespace, obj }) 
   let allHostsValid = true;
   hostsRaw.forEach((h, i) => {
     if (typeof h !== 'string') return;
-    const e = appliesToGateway ? validateWildcardDomainForGateway(sniHost, h) : validateWildcardDomain(h);
+    const e = appliesToGateway ? validateWildcardDomainForGateway(sniHost, h) : wildcardDomainError(h);
     if (e) {
-      if (!isIPAddress(h)) {
-        out.err(['spec', 'hosts', i], e);
+      if (!isValidIPAddress(h)) {
+        out.error(['spec', 'hosts', i], e);
         allHostsValid = false;
       }
     } else if (appliesToMesh && h === '*') {
-      out.err(['spec', 'hosts', i], 'wildcard host * is not allowed for virtual services bound to the mesh gateway');
+      out.error(['spec', 'hosts', i], 'wildcard host * is not allowed for virtual services bound to the mesh gateway');
       allHostsValid = false;
     }
   });
@@ -912,14 +740,14 @@ export const validateVirtualService: KindValidator = ({ name, namespace, obj }) 
       for (let j = i + 1; j < hostsRaw.length; j++) {
         const a = hostsRaw[i];
         const b = hostsRaw[j];
-        if (typeof a === 'string' && typeof b === 'string' && hostMatchesEither(a, b)) {
-          out.err(['spec', 'hosts', j], `duplicate hosts in virtual service: ${a} & ${b}`);
+        if (typeof a === 'string' && typeof b === 'string' && hostMatches(a, b)) {
+          out.error(['spec', 'hosts', j], `duplicate hosts in virtual service: ${a} & ${b}`);
         }
       }
     }
   }
 
-  if (http.length === 0 && tcp.length === 0 && tls.length === 0) out.err(['spec'], 'http, tcp or tls must be provided in virtual service');
+  if (http.length === 0 && tcp.length === 0 && tls.length === 0) out.error(['spec'], 'http, tcp or tls must be provided in virtual service');
   http.forEach((route, i) => {
     if (isObj(route)) validateHTTPRoute(route, hostsRaw.length === 0, gatewaySemantics, ['spec', 'http', i], out);
   });
@@ -930,6 +758,6 @@ export const validateVirtualService: KindValidator = ({ name, namespace, obj }) 
   tcp.forEach((route, i) => {
     if (isObj(route)) validateTCPRoute(route, gatewaySemantics, ['spec', 'tcp', i], out);
   });
-  validateExportTo(namespace, list(spec.exportTo), ['spec', 'exportTo'], out);
-  return out.all;
+  validateExportTo(out, ['spec', 'exportTo'], namespace, spec.exportTo, false);
+  return out.issues;
 };
