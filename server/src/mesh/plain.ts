@@ -8,10 +8,20 @@ import { Pair, Scalar, YAMLMap, YAMLSeq, type Document } from 'yaml';
 /** Returned by the converter for a node it does not convert (the whole document then goes to toJS). */
 const UNSUPPORTED = Symbol('unsupported');
 
-/** `doc.toJS({ maxAliasCount })`, faster for documents without anchors, aliases, merge keys or special tags. */
+/** Conversions by document: the file analyzers and the mesh index both read a document as plain data. */
+const converted = new WeakMap<Document.Parsed, { maxAliasCount: number; value: unknown }>();
+
+/**
+ * `doc.toJS({ maxAliasCount })`, faster for documents without anchors, aliases, merge keys or special tags. The result
+ * is shared by every caller that asks for the same document (one conversion per parse): read it, never change it.
+ */
 export function plainOf(doc: Document.Parsed, maxAliasCount = 100): unknown {
+  const known = converted.get(doc);
+  if (known && known.maxAliasCount === maxAliasCount) return known.value;
   const fast = convert(doc.contents);
-  return fast === UNSUPPORTED ? doc.toJS({ maxAliasCount }) : fast;
+  const value = fast === UNSUPPORTED ? doc.toJS({ maxAliasCount }) : fast;
+  converted.set(doc, { maxAliasCount, value });
+  return value;
 }
 
 const SCALAR = Scalar.prototype;
