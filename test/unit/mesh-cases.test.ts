@@ -19,7 +19,7 @@ const DIR = path.resolve(__dirname, '../../../test/fixtures/analyzers');
 const UPSTREAM = path.join(DIR, 'upstream');
 const read = (f: string): string => fs.readFileSync(fs.existsSync(path.join(UPSTREAM, f)) ? path.join(UPSTREAM, f) : path.join(DIR, f), 'utf8');
 /** The score this implementation reaches; the test fails if it drops below. */
-const FLOOR_EXACT_CASES = 78;
+const FLOOR_EXACT_CASES = 79;
 
 interface Case {
   id: string;

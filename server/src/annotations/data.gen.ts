@@ -134,7 +134,7 @@ export const ANNOTATIONS: readonly IstioMetaKey[] = [
  },
  {
   "name": "sidecar.istio.io/proxyMemoryLimit",
-  "featureStatus": null,
+  "featureStatus": "Alpha",
   "deprecated": false,
   "hidden": false,
   "resources": [
@@ -244,7 +244,7 @@ export const ANNOTATIONS: readonly IstioMetaKey[] = [
  },
  {
   "name": "sidecar.istio.io/userVolumeMount",
-  "featureStatus": null,
+  "featureStatus": "Alpha",
   "deprecated": false,
   "hidden": false,
   "resources": [
@@ -374,7 +374,7 @@ export const ANNOTATIONS: readonly IstioMetaKey[] = [
  },
  {
   "name": "traffic.sidecar.istio.io/includeInboundPorts",
-  "featureStatus": null,
+  "featureStatus": "Alpha",
   "deprecated": false,
   "hidden": false,
   "resources": [
