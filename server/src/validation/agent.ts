@@ -134,6 +134,22 @@ export function ipAddressError(addr: string): string | undefined {
   return isValidIPAddress(addr) ? undefined : `${addr} is not a valid IP`;
 }
 
+/** netip.ParsePrefix succeeds: an IP without zone, '/', decimal bits without a leading zero, within the address's length. */
+function isValidPrefix(s: string): boolean {
+  const slash = s.lastIndexOf('/');
+  const addr = s.slice(0, slash);
+  const bits = s.slice(slash + 1);
+  if (addr.includes('%') || !isIP(addr)) return false;
+  if (!/^(?:0|[1-9]\d{0,2})$/.test(bits)) return false;
+  return Number(bits) <= (addr.includes(':') ? 128 : 32);
+}
+
+/** agent.ValidateIPSubnet: CIDR notation (one '/') or a plain IP address. */
+export function ipSubnetError(subnet: string): string | undefined {
+  if (subnet.split('/').length === 2) return isValidPrefix(subnet) ? undefined : `${subnet} is not a valid CIDR block`;
+  return ipAddressError(subnet);
+}
+
 /** strconv.Atoi: the int64 or Go's error. */
 export function atoi(s: string): { value?: number; error?: string } {
   if (!/^[+-]?\d+$/.test(s)) return { error: `strconv.Atoi: parsing ${q(s)}: invalid syntax` };
@@ -176,7 +192,8 @@ export function wildcardDomainError(domain: string): string | undefined {
   return dot < 0 ? undefined : dns1123LabelsError(domain.slice(dot + 1));
 }
 
-function partialWildcardError(host: string): string | undefined {
+/** agent.ValidatePartialWildCard */
+export function partialWildcardError(host: string): string | undefined {
   return host.includes('*') && host.length !== 1 && !host.startsWith('*.') ? `partial wildcard ${q(host)} not allowed` : undefined;
 }
 
@@ -339,7 +356,9 @@ function visibilityError(v: string): string | undefined {
  * validateExportTo (not for ServiceEntry). `namespace` is the object's namespace, '' when the file does not say: the
  * API server fills it in from the client's context, so checks that need it are skipped rather than guessed.
  */
-export function validateExportTo(sink: IssueSink, path: ValidationPath, namespace: string, exportTo: unknown, isDestinationRuleWithSelector: boolean): void {
+export function validateExportTo(
+  sink: IssueSink, path: ValidationPath, namespace: string, exportTo: unknown, isDestinationRuleWithSelector: boolean, isServiceEntry = false,
+): void {
   const list = asArr(exportTo);
   if (!list || list.length === 0) return;
   const PRIVATE = '\u0000.'; // "." when the namespace is unknown
@@ -351,7 +370,8 @@ export function validateExportTo(sink: IssueSink, path: ValidationPath, namespac
       sink.error([...path, i], key !== e ? `duplicate entries in exportTo: . and current namespace ${namespace}`.trimEnd() : `duplicate entries in exportTo for entry ${e}`);
       return;
     }
-    const err = visibilityError(key === PRIVATE ? '.' : key);
+    // a ServiceEntry may be exported to no one (~): only the proxies of the service see it
+    const err = isServiceEntry && e === '~' ? undefined : visibilityError(key === PRIVATE ? '.' : key);
     if (err) sink.error([...path, i], err);
     else set.add(key);
   });
@@ -365,4 +385,5 @@ export function validateExportTo(sink: IssueSink, path: ValidationPath, namespac
     }
   }
   if (set.has('*') && list.length > 1) sink.error(path, 'cannot have both public (*) and non-public exportTo values for a resource');
+  if (set.has('~') && list.length > 1) sink.error(path, 'cannot export service entry to no one (~) and someone');
 }

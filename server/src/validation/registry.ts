@@ -4,10 +4,16 @@ import { validateVirtualService } from './virtualservice';
 import { validateGateway } from './gateway';
 import { validateDestinationRule } from './destinationrule';
 import { validateSidecar } from './sidecar';
+import { validateServiceEntry } from './serviceentry';
+import { validateWorkloadEntry } from './workloadentry';
+import { validateEnvoyFilter } from './envoyfilter';
 
 export const KIND_VALIDATORS: ReadonlyMap<string, KindValidator> = new Map<string, KindValidator>([
   ['networking.istio.io/VirtualService', validateVirtualService],
   ['networking.istio.io/Gateway', validateGateway],
   ['networking.istio.io/DestinationRule', validateDestinationRule],
   ['networking.istio.io/Sidecar', validateSidecar],
+  ['networking.istio.io/ServiceEntry', validateServiceEntry],
+  ['networking.istio.io/WorkloadEntry', validateWorkloadEntry],
+  ['networking.istio.io/EnvoyFilter', validateEnvoyFilter],
 ]);
