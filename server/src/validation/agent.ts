@@ -387,3 +387,69 @@ export function validateExportTo(
   if (set.has('*') && list.length > 1) sink.error(path, 'cannot have both public (*) and non-public exportTo values for a resource');
   if (set.has('~') && list.length > 1) sink.error(path, 'cannot export service entry to no one (~) and someone');
 }
+
+const GO_BOOLS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
+
+/**
+ * validateMetadata's checkDryRunAnnotation (wraps every kind's validation): istio.io/dry-run only on an
+ * AuthorizationPolicy whose action is ALLOW or DENY, with a strconv.ParseBool value. `authzAction` is the policy's
+ * action (ALLOW when unset), undefined for every other kind. Returns false when Go would stop there.
+ */
+export function checkDryRunAnnotation(sink: IssueSink, name: string, namespace: string, annotations: unknown, authzAction?: string): boolean {
+  const a = asObj(annotations);
+  const KEY = 'istio.io/dry-run';
+  if (!a || !(KEY in a)) return true;
+  const path: ValidationPath = ['metadata', 'annotations', KEY];
+  if (authzAction === undefined) {
+    sink.error(path, `${namespace}/${name} has unsupported annotation ${KEY}, please remove the annotation`);
+    return false;
+  }
+  const val = a[KEY];
+  if (authzAction === 'ALLOW' || authzAction === 'DENY') {
+    if (typeof val === 'string' && !GO_BOOLS.has(val)) {
+      sink.error(path, `${namespace}/${name} has annotation ${KEY} with invalid value (${val}): strconv.ParseBool: parsing ${q(val)}: invalid syntax`);
+      return false;
+    }
+    return true;
+  }
+  sink.error(path, `the annotation ${KEY} currently only supports action ALLOW/DENY, found action ${authzAction} in ${namespace}/${name}`);
+  return false;
+}
+
+/** validateWorkloadSelector: what the CRD's CEL rules leave (empty keys and wildcards are theirs): a selector without labels. */
+export function checkWorkloadSelector(sink: IssueSink, path: ValidationPath, selector: unknown): void {
+  const s = asObj(selector);
+  if (!s) return;
+  const labels = asObj(s.matchLabels);
+  if (!labels || Object.keys(labels).length === 0) sink.warn(path, 'workload selector specified without labels');
+}
+
+const TARGET_GROUP = /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const TARGET_KIND = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+
+// validatePolicyTargetReference's allowedTargetRefs (gvk.Service, ServiceEntry, KubernetesGateway, GatewayClass).
+const ALLOWED_TARGET_REFS: readonly [string, string, string][] = [
+  ['core', 'v1', 'Service'], ['networking.istio.io', 'v1', 'ServiceEntry'],
+  ['gateway.networking.k8s.io', 'v1', 'Gateway'], ['gateway.networking.k8s.io', 'v1', 'GatewayClass'],
+];
+
+/**
+ * validatePolicyTargetReference(s) for targetRef and targetRefs: the referenced group/kind must be one Istio supports
+ * (name and namespace are the CRD's: minLength and a CEL rule). `prefix` is put before each message (Go's multierror.Prefix).
+ */
+export function checkPolicyTargetRefs(sink: IssueSink, spec: Obj, prefix = ''): void {
+  const one = (ref: unknown, path: ValidationPath) => {
+    const r = asObj(ref);
+    if (!r || typeof r.kind !== 'string') return; // kind is required by the CRD
+    const group = str(r, 'group');
+    const kind = r.kind;
+    // a group or kind the CRD's pattern refuses is the schema's to report
+    if (group.length > 253 || !TARGET_GROUP.test(group) || kind.length > 63 || !TARGET_KIND.test(kind)) return;
+    const canonical = group === '' ? 'core' : group;
+    if (ALLOWED_TARGET_REFS.some(([g, , k]) => g === canonical && k === kind)) return;
+    const list = ALLOWED_TARGET_REFS.map(([g, v, k]) => `${g}/${v}/${k}`).join(' ');
+    sink.error([...path, 'kind'], `${prefix}targetRef must be to one of [${list}] but was ${group}/${kind}`);
+  };
+  one(spec.targetRef, ['spec', 'targetRef']);
+  asArr(spec.targetRefs)?.forEach((r, i) => one(r, ['spec', 'targetRefs', i]));
+}

@@ -7,6 +7,9 @@ import { validateSidecar } from './sidecar';
 import { validateServiceEntry } from './serviceentry';
 import { validateWorkloadEntry } from './workloadentry';
 import { validateEnvoyFilter } from './envoyfilter';
+import { validateAuthorizationPolicy } from './authorizationpolicy';
+import { validatePeerAuthentication } from './peerauthentication';
+import { validateRequestAuthentication } from './requestauthentication';
 
 export const KIND_VALIDATORS: ReadonlyMap<string, KindValidator> = new Map<string, KindValidator>([
   ['networking.istio.io/VirtualService', validateVirtualService],
@@ -16,4 +19,7 @@ export const KIND_VALIDATORS: ReadonlyMap<string, KindValidator> = new Map<strin
   ['networking.istio.io/ServiceEntry', validateServiceEntry],
   ['networking.istio.io/WorkloadEntry', validateWorkloadEntry],
   ['networking.istio.io/EnvoyFilter', validateEnvoyFilter],
+  ['security.istio.io/AuthorizationPolicy', validateAuthorizationPolicy],
+  ['security.istio.io/PeerAuthentication', validatePeerAuthentication],
+  ['security.istio.io/RequestAuthentication', validateRequestAuthentication],
 ]);
