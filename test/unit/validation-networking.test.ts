@@ -6,44 +6,12 @@
 // A line ending in `#!` (error) or `#?` (warning) marks where a finding is expected; the case lists the messages.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeParsed } from '../../server/src/analysis/engine';
-import { NEVER_CANCELLED } from '../../server/src/core/types';
-import { parseYaml } from '../../server/src/yaml/parse';
-import { WEBHOOK_VALIDATION_ANALYZER } from '../../server/src/validation/analyzer';
 import { parseGoDuration, splitHostPort, wildcardDomainError, namespaceSlashHostnameErrors } from '../../server/src/validation/agent';
+import { expectMarked, webhook, type MarkedCase } from './validation-harness';
 
-interface Case {
-  name: string;
-  yaml: string;
-  /** Expected message substrings, in document order of their marked lines (one per marker; several on a line allowed). */
-  want?: string[];
-}
-
-function run(yaml: string) {
-  return analyzeParsed('file:///t.yaml', parseYaml(yaml), NEVER_CANCELLED, { only: new Set([WEBHOOK_VALIDATION_ANALYZER]) }) ?? [];
-}
-
-function check(c: Case): void {
-  const src = c.yaml.replace(/^\n/, '');
-  const findings = run(src).sort((a, b) => a.range.start.line - b.range.start.line || a.message.localeCompare(b.message));
-  const lines = src.split('\n');
-  const marked: { line: number; severity: string }[] = [];
-  lines.forEach((l, i) => {
-    const m = /#([!?])+\s*$/.exec(l);
-    if (m) for (const ch of /#([!?]+)\s*$/.exec(l)![1]) marked.push({ line: i, severity: ch === '!' ? 'Error' : 'Warning' });
-  });
-  const want = c.want ?? [];
-  assert.equal(findings.length, want.length, `${c.name}: got ${JSON.stringify(findings.map((f) => [f.range.start.line, f.message]))}`);
-  assert.equal(marked.length, want.length, `${c.name}: markers vs messages`);
-  // match each expected (line, severity, substring) to a distinct finding
-  const left = [...findings];
-  want.forEach((msg, i) => {
-    const idx = left.findIndex((f) => f.range.start.line === marked[i].line && f.severity === marked[i].severity && f.message.includes(msg));
-    assert.ok(idx >= 0, `${c.name}: no ${marked[i].severity} "${msg}" on line ${marked[i].line}; got ${JSON.stringify(findings.map((f) => [f.range.start.line, f.severity, f.message]))}`);
-    const f = left.splice(idx, 1)[0];
-    assert.equal(f.code, f.severity === 'Error' ? 'IST0106' : 'IST0133');
-  });
-}
+type Case = MarkedCase;
+const check = (c: Case): void => expectMarked(c, { schema: true });
+const run = webhook;
 
 const gw = (servers: string, name = 'gw') => `
 apiVersion: networking.istio.io/v1

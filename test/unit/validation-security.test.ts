@@ -9,45 +9,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { analyzeParsed } from '../../server/src/analysis/engine';
-import { createSchemaAnalyzer } from '../../server/src/analysis/schema';
-import { NEVER_CANCELLED } from '../../server/src/core/types';
 import { parseYaml } from '../../server/src/yaml/parse';
-import { WEBHOOK_VALIDATION_ANALYZER } from '../../server/src/validation/analyzer';
+import { expectMarked, schemaErrors, webhook, type MarkedCase } from './validation-harness';
 
-const SCHEMA = createSchemaAnalyzer(path.resolve(__dirname, '../../../dist/schemas'));
-
-interface Case {
-  name: string;
-  yaml: string;
-  want?: string[];
-}
-
-function run(yaml: string) {
-  return analyzeParsed('file:///t.yaml', parseYaml(yaml), NEVER_CANCELLED, { only: new Set([WEBHOOK_VALIDATION_ANALYZER]) }) ?? [];
-}
-
-function check(c: Case): void {
-  const src = c.yaml.replace(/^\n/, '');
-  const schema = analyzeParsed('file:///t.yaml', parseYaml(src), NEVER_CANCELLED, { analyzers: [SCHEMA] }) ?? [];
-  assert.deepEqual(schema.map((f) => [f.range.start.line, f.message]), [], `${c.name}: the schema reports it`);
-  const findings = run(src).sort((a, b) => a.range.start.line - b.range.start.line || a.message.localeCompare(b.message));
-  const marked: { line: number; severity: string }[] = [];
-  src.split('\n').forEach((l, i) => {
-    const m = /#([!?]+)\s*$/.exec(l);
-    if (m) for (const ch of m[1]) marked.push({ line: i, severity: ch === '!' ? 'Error' : 'Warning' });
-  });
-  const want = c.want ?? [];
-  assert.equal(findings.length, want.length, `${c.name}: got ${JSON.stringify(findings.map((f) => [f.range.start.line, f.message]))}`);
-  assert.equal(marked.length, want.length, `${c.name}: markers vs messages`);
-  const left = [...findings];
-  want.forEach((msg, i) => {
-    const idx = left.findIndex((f) => f.range.start.line === marked[i].line && f.severity === marked[i].severity && f.message.includes(msg));
-    assert.ok(idx >= 0, `${c.name}: no ${marked[i].severity} "${msg}" on line ${marked[i].line}; got ${JSON.stringify(findings.map((f) => [f.range.start.line, f.severity, f.message]))}`);
-    const f = left.splice(idx, 1)[0];
-    assert.equal(f.code, f.severity === 'Error' ? 'IST0106' : 'IST0133');
-  });
-}
+type Case = MarkedCase;
+const check = (c: Case): void => expectMarked(c, { schema: true });
+const run = webhook;
 
 const ap = (spec: string, meta = '', version = 'v1') => `
 apiVersion: security.istio.io/${version}
@@ -403,12 +370,11 @@ test("Istio's CRD test data: invalid cases are the schema's alone, valid ones ar
     const text = fs.readFileSync(path.join(FIX, c.file), 'utf8');
     const d = parseYaml(text).docs[c.doc];
     const src = text.slice(d.start, d.end).replace(/^_err:.*$/m, '');
-    const webhook = run(src).filter((f) => f.severity === 'Error').map((f) => f.message);
-    if (c.valid) assert.deepEqual(webhook, [], `${c.kind} ${c.name}: valid, but rejected`);
+    const rejected = run(src).filter((f) => f.severity === 'Error').map((f) => f.message);
+    if (c.valid) assert.deepEqual(rejected, [], `${c.kind} ${c.name}: valid, but rejected`);
     else {
-      const schema = analyzeParsed('file:///t.yaml', parseYaml(src), NEVER_CANCELLED, { analyzers: [SCHEMA] }) ?? [];
-      assert.ok(schema.some((f) => f.severity === 'Error'), `${c.kind} ${c.name}: the schema should catch it`);
-      assert.deepEqual(webhook, [], `${c.kind} ${c.name}: reported twice`);
+      assert.ok(schemaErrors(src).length > 0, `${c.kind} ${c.name}: the schema should catch it`);
+      assert.deepEqual(rejected, [], `${c.kind} ${c.name}: reported twice`);
     }
     seen++;
   }

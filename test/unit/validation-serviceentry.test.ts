@@ -6,19 +6,8 @@
 // as duplicate port numbers or endpoints with resolution NONE, are left to the schema tests.)
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeParsed } from '../../server/src/analysis/engine';
-import { schemaAnalyzer } from '../../server/src/analysis/schema';
-import { NEVER_CANCELLED, type Finding } from '../../server/src/core/types';
 import { ipSubnetError } from '../../server/src/validation/agent';
-import { webhookValidationAnalyzer } from '../../server/src/validation/analyzer';
-import { parseYaml } from '../../server/src/yaml/parse';
-
-interface Want {
-  code: 'IST0106' | 'IST0133';
-  msg: string;
-  /** Text on the line the finding must start on (its first occurrence in the document). */
-  at: string;
-}
+import { E, expectFindings, W, webhook, type Want } from './validation-harness';
 
 interface Case {
   name: string;
@@ -28,9 +17,6 @@ interface Case {
   apiVersion?: string;
   want?: Want[];
 }
-
-const E = (msg: string, at: string): Want => ({ code: 'IST0106', msg, at });
-const W = (msg: string, at: string): Want => ({ code: 'IST0133', msg, at });
 
 const doc = (kind: string, c: Case): string => `apiVersion: ${c.apiVersion ?? (kind === 'EnvoyFilter' ? 'networking.istio.io/v1alpha3' : 'networking.istio.io/v1')}
 kind: ${kind}
@@ -407,32 +393,9 @@ const ENVOY_FILTER: Case[] = [
 `, want: [W('Envoy filter: workload selector specified without labels, will be applied to all services in namespace', 'workloadSelector')] },
 ];
 
-function lineOf(text: string, at: string): number {
-  const i = text.indexOf(at);
-  assert.ok(i >= 0, `marker ${JSON.stringify(at)} not in the document`);
-  return text.slice(0, i + at.length).split('\n').length - 1;
-}
-
-const webhook = (text: string): Finding[] => analyzeParsed('u', parseYaml(text), NEVER_CANCELLED, { analyzers: [webhookValidationAnalyzer] })!;
-
 for (const [kind, cases] of [['ServiceEntry', SERVICE_ENTRY], ['WorkloadEntry', WORKLOAD_ENTRY], ['EnvoyFilter', ENVOY_FILTER]] as const) {
   for (const c of cases) {
-    test(`${kind} webhook validation: ${c.name}`, () => {
-      const text = doc(kind, c);
-      const got = webhook(text);
-      const left = [...got];
-      for (const w of c.want ?? []) {
-        const line = lineOf(text, w.at);
-        const i = left.findIndex((f) => f.code === w.code && f.message.includes(w.msg) && f.range.start.line === line);
-        assert.ok(i >= 0, `missing ${w.code} "${w.msg}" on line ${line}; got ${JSON.stringify(got.map((f) => [f.code, f.message, f.range.start.line]))}`);
-        assert.equal(left[i].severity, w.code === 'IST0106' ? 'Error' : 'Warning');
-        left.splice(i, 1);
-      }
-      assert.deepEqual(left.map((f) => [f.code, f.message, f.range.start.line]), [], 'unexpected findings');
-      // the CRD schema and CEL rules accept every case: what is reported here is the webhook's alone
-      const schemaErrors = analyzeParsed('u', parseYaml(text), NEVER_CANCELLED, { analyzers: [schemaAnalyzer] })!.filter((f) => f.severity === 'Error');
-      assert.deepEqual(schemaErrors.map((f) => f.message), []);
-    });
+    test(`${kind} webhook validation: ${c.name}`, () => expectFindings(doc(kind, c), c.want ?? []));
   }
 }
 

@@ -5,20 +5,8 @@
 // beyond the CRD, never the same problem twice.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeParsed } from '../../server/src/analysis/engine';
-import { schemaAnalyzer } from '../../server/src/analysis/schema';
-import { NEVER_CANCELLED, type Finding } from '../../server/src/core/types';
-import { webhookValidationAnalyzer } from '../../server/src/validation/analyzer';
 import { vsParseDuration } from '../../server/src/validation/virtualservice';
-import { parseYaml } from '../../server/src/yaml/parse';
-
-interface Want {
-  /** IST0106 (the webhook rejects) or IST0133 (accepted with a warning). */
-  code: 'IST0106' | 'IST0133';
-  msg: string;
-  /** Text on the line the finding must start on (its first occurrence in the document). */
-  at: string;
-}
+import { E, expectFindings, W, webhook, type Want } from './validation-harness';
 
 interface Case {
   name: string;
@@ -28,9 +16,6 @@ interface Case {
   apiVersion?: string;
   want?: Want[];
 }
-
-const E = (msg: string, at: string): Want => ({ code: 'IST0106', msg, at });
-const W = (msg: string, at: string): Want => ({ code: 'IST0133', msg, at });
 
 function doc(c: Case): string {
   return `apiVersion: ${c.apiVersion ?? 'networking.istio.io/v1'}
@@ -512,33 +497,8 @@ const CASES: Case[] = [
   },
 ];
 
-function lineOf(text: string, at: string): number {
-  const i = text.indexOf(at);
-  assert.ok(i >= 0, `marker ${JSON.stringify(at)} not in the document`);
-  // a marker spanning lines points at its last line
-  return text.slice(0, i + at.length).split('\n').length - 1;
-}
-
-const webhook = (text: string): Finding[] => analyzeParsed('u', parseYaml(text), NEVER_CANCELLED, { analyzers: [webhookValidationAnalyzer] })!;
-
 for (const c of CASES) {
-  test(`VirtualService webhook validation: ${c.name}`, () => {
-    const text = doc(c);
-    const got = webhook(text);
-    const want = c.want ?? [];
-    const left = [...got];
-    for (const w of want) {
-      const line = lineOf(text, w.at);
-      const i = left.findIndex((f) => f.code === w.code && f.message.includes(w.msg) && f.range.start.line === line);
-      assert.ok(i >= 0, `missing ${w.code} "${w.msg}" on line ${line}; got ${JSON.stringify(got.map((f) => [f.code, f.message, f.range.start.line]))}`);
-      assert.equal(left[i].severity, w.code === 'IST0106' ? 'Error' : 'Warning');
-      left.splice(i, 1);
-    }
-    assert.deepEqual(left.map((f) => [f.code, f.message, f.range.start.line]), [], 'unexpected findings');
-    // the CRD schema and CEL rules accept every case: what is reported here is the webhook's alone
-    const schemaErrors = analyzeParsed('u', parseYaml(text), NEVER_CANCELLED, { analyzers: [schemaAnalyzer] })!.filter((f) => f.severity === 'Error');
-    assert.deepEqual(schemaErrors.map((f) => f.message), []);
-  });
+  test(`VirtualService webhook validation: ${c.name}`, () => expectFindings(doc(c), c.want ?? []));
 }
 
 test('VirtualService webhook validation: input of the wrong shape never throws and leaves type errors to the schema', () => {

@@ -9,9 +9,9 @@ import { RE2JS } from 're2js';
 import { hostMatches } from '../mesh/hosts';
 import { isIPv4, isIPv6 } from '../schema/formats';
 import {
-  atoi, checkDNS1123Preconditions, checkDurationPrecision, dns1123LabelsError, fqdnError, ipAddressError, isDNS1123Label,
-  IssueSink, isValidIPAddress, isWildcardDNS1123Label, type Obj, parseGoDuration, portError, q, utf8Length,
-  validateExportTo, validateLabels, wildcardDomainError,
+  atoi, checkDNS1123Preconditions, checkDryRunAnnotation, checkDurationPrecision, dns1123LabelsError, fqdnError,
+  ipAddressError, isDNS1123Label, IssueSink, isValidIPAddress, isWildcardDNS1123Label, type Obj, parseGoDuration, portError,
+  q, utf8Length, validateExportTo, validateLabels, wildcardDomainError,
 } from './agent';
 import { validateDestination } from './networking-common';
 import type { KindValidator } from './types';
@@ -648,10 +648,7 @@ function validateTCPRoute(tcp: Obj, gatewaySemantics: boolean, p: Path, out: Iss
 /** validateMetadata, which wraps every kind's validation: internal annotations a user may not set. */
 function validateMetadata(name: string, namespace: string, annotations: Obj, out: IssueSink): boolean {
   const p = ['metadata', 'annotations'];
-  if ('istio.io/dry-run' in annotations) {
-    out.error([...p, 'istio.io/dry-run'], `${namespace}/${name} has unsupported annotation istio.io/dry-run, please remove the annotation`);
-    return false;
-  }
+  if (!checkDryRunAnnotation(out, name, namespace, annotations)) return false;
   if ('internal.istio.io/webhook-always-reject' in annotations) {
     out.error([...p, 'internal.istio.io/webhook-always-reject'], '"internal.istio.io/webhook-always-reject" annotation found, rejecting');
     return false;
